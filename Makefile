@@ -1,0 +1,74 @@
+# jailnet: declarative network jails reconciled over netlink.
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+PKG_CONFIG ?= pkg-config
+VERSION := 0.1.0
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes \
+	-Wstrict-prototypes -Wformat=2 -Wpointer-arith -Wcast-align \
+	-Wwrite-strings -Wundef -Wvla -Wnull-dereference -Wimplicit-fallthrough \
+	-Wno-unused-parameter -D_GNU_SOURCE -DJAILNET_VERSION='"$(VERSION)"' -I.
+CFLAGS += $(shell $(PKG_CONFIG) --cflags yaml-0.1 libmnl libnftnl)
+LDLIBS += $(shell $(PKG_CONFIG) --libs yaml-0.1 libmnl libnftnl)
+DEPFLAGS = -MMD -MP
+
+ifneq ($(V),1)
+Q = @
+quiet = @printf '  %-6s %s\n' $(1) $(2);
+endif
+
+MODEL_SRC := $(wildcard model/*.c)
+RECONCILE_SRC := $(wildcard reconcile/*.c)
+CMD_SRC := $(wildcard cmd/*.c)
+LIB_OBJ := $(MODEL_SRC:.c=.o) $(RECONCILE_SRC:.c=.o)
+CMD_OBJ := $(CMD_SRC:.c=.o)
+
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:.c=)
+
+all: jailnet
+
+libjailnet.a: $(LIB_OBJ)
+	$(call quiet,AR,$@)$(AR) rcs $@ $^
+
+jailnet: $(CMD_OBJ) libjailnet.a
+	$(call quiet,LD,$@)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CMD_OBJ) libjailnet.a $(LDLIBS)
+
+%.o: %.c
+	$(call quiet,CC,$@)$(CC) $(CFLAGS) $(DEPFLAGS) -c -o $@ $<
+
+tests/unit/test_%: tests/unit/test_%.c tests/unit/unit.h libjailnet.a
+	$(call quiet,LD,$@)$(CC) $(CFLAGS) $(DEPFLAGS) $(LDFLAGS) -o $@ $< libjailnet.a $(LDLIBS) $(shell $(PKG_CONFIG) --libs cmocka)
+
+unit: $(UNIT_BIN)
+	$(Q)set -e; for t in $(UNIT_BIN); do echo "== $$t"; ./$$t; done
+
+# Integration tests need root; each one runs in its own sandbox.
+integration: jailnet
+	$(Q)tests/integration/run-all
+
+check: unit integration
+
+# The whole suite once more with AddressSanitizer and UBSan.
+check-sanitize:
+	$(MAKE) clean
+	$(MAKE) check CFLAGS='-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all' LDFLAGS='-fsanitize=address,undefined'
+	$(MAKE) clean
+
+install: jailnet
+	install -D -m 0755 jailnet $(DESTDIR)$(SBINDIR)/jailnet
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/jailnet
+
+clean:
+	rm -f jailnet libjailnet.a */*.o */*.d tests/unit/*.o tests/unit/*.d $(UNIT_BIN)
+
+.PHONY: all unit integration check check-sanitize install uninstall clean
+
+-include $(wildcard */*.d tests/unit/*.d)

@@ -1,0 +1,226 @@
+/* Rules that involve more than one value: references between sections,
+ * overlaps and duplicates across namespaces. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/entry.h"
+#include "model/model.h"
+#include "model/normalize.h"
+#include "model/prefix.h"
+
+static const struct jn_uplink *find_uplink(const struct jn_config *config,
+					   const char *name)
+{
+	for (size_t i = 0; i < config->n_uplinks; i++)
+		if (strcmp(config->uplinks[i].name, name) == 0)
+			return &config->uplinks[i];
+	return NULL;
+}
+
+static int resolve_uplink(const struct jn_config *config, struct jn_namespace *ns,
+			  struct jn_diag *diag)
+{
+	if (!ns->uplink_name)
+		return 0;
+	ns->uplink = find_uplink(config, ns->uplink_name);
+	if (ns->uplink)
+		return 0;
+	if (config->n_uplinks)
+		jn_diag_add(diag, ns->uplink_pos,
+			    "namespaces.%s.uplink: uplink \"%s\" is not defined; define it under uplinks or use one of the defined names (the first is \"%s\")",
+			    ns->name, ns->uplink_name, config->uplinks[0].name);
+	else
+		jn_diag_add(diag, ns->uplink_pos,
+			    "namespaces.%s.uplink: uplink \"%s\" is not defined; add it under uplinks with its interface",
+			    ns->name, ns->uplink_name);
+	return -1;
+}
+
+static int check_needs(const struct jn_namespace *ns, struct jn_diag *diag)
+{
+	bool has_subnet = ns->subnet4.family || ns->subnet6.family;
+	int rc = 0;
+
+	if (!ns->uplink_name && ns->n_allow) {
+		jn_diag_add(diag, ns->allow[0].pos,
+			    "namespaces.%s.allow: egress rules need an uplink; add \"uplink: NAME\" to the namespace or remove allow",
+			    ns->name);
+		rc = -1;
+	}
+	if (!ns->uplink_name && ns->n_publish) {
+		jn_diag_add(diag, ns->publish[0].pos,
+			    "namespaces.%s.publish: published ports need an uplink; add \"uplink: NAME\" to the namespace or remove publish",
+			    ns->name);
+		rc = -1;
+	}
+	if (!has_subnet && (ns->uplink_name || ns->n_host)) {
+		jn_diag_add(diag, ns->pos,
+			    "namespace \"%s\" has an uplink or host entries but no subnet; add subnets, as in - 10.97.3.0/30",
+			    ns->name);
+		rc = -1;
+	}
+	return rc;
+}
+
+static int check_destinations(const struct jn_namespace *ns, struct jn_diag *diag)
+{
+	char text[JN_PREFIX_STRLEN];
+	int rc = 0;
+
+	for (size_t i = 0; i < ns->n_allow; i++) {
+		const struct jn_allow *entry = &ns->allow[i];
+		const struct jn_prefix *own = entry->to.family == AF_INET ? &ns->subnet4
+									   : &ns->subnet6;
+
+		if (!entry->to.family || own->family)
+			continue;
+		jn_diag_add(diag, entry->pos,
+			    "namespaces.%s.allow: destination %s is %s, but the namespace has no %s subnet; add one or remove the entry",
+			    ns->name, jn_prefix_format(&entry->to, text),
+			    entry->to.family == AF_INET ? "IPv4" : "IPv6",
+			    entry->to.family == AF_INET ? "IPv4" : "IPv6");
+		rc = -1;
+	}
+	return rc;
+}
+
+static int check_overlaps(const struct jn_namespace *ns, const char *key,
+			  const struct jn_allow *list, size_t count,
+			  struct jn_diag *diag)
+{
+	for (size_t i = 0; i < count; i++) {
+		for (size_t j = i + 1; j < count; j++) {
+			if (!jn_allow_conflicts(&list[i], &list[j]))
+				continue;
+			jn_diag_add(diag, list[j].pos,
+				    "namespaces.%s.%s: this %s entry overlaps the one at line %u without containing it; merge them into one entry or make their ports disjoint",
+				    ns->name, key, jn_proto_name(list[j].proto),
+				    list[i].pos.line);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int check_subnet_pair(const struct jn_namespace *a, const struct jn_namespace *b,
+			     const struct jn_prefix *pa, const struct jn_prefix *pb,
+			     struct jn_pos pos, struct jn_diag *diag)
+{
+	char ta[JN_PREFIX_STRLEN], tb[JN_PREFIX_STRLEN];
+
+	if (!pa->family || !pb->family || !jn_prefix_overlaps(pa, pb))
+		return 0;
+	jn_diag_add(diag, pos,
+		    "namespaces.%s.subnets: %s overlaps %s of namespace \"%s\" (line %u); give each namespace its own subnet",
+		    b->name, jn_prefix_format(pb, tb), jn_prefix_format(pa, ta),
+		    a->name, a->pos.line);
+	return -1;
+}
+
+static int check_ifname_clash(const struct jn_config *config, size_t index,
+			      struct jn_diag *diag)
+{
+	const struct jn_namespace *ns = &config->namespaces[index];
+
+	for (size_t i = 0; i < index; i++) {
+		const struct jn_namespace *other = &config->namespaces[i];
+
+		if (strcmp(other->host_ifname, ns->host_ifname) == 0) {
+			jn_diag_add(diag, ns->host_ifname_pos,
+				    "namespace \"%s\": host interface name \"%s\" is also used by namespace \"%s\" (line %u); set a different interfaces.host",
+				    ns->name, ns->host_ifname, other->name, other->pos.line);
+			return -1;
+		}
+	}
+	for (size_t i = 0; i < config->n_uplinks; i++) {
+		if (strcmp(config->uplinks[i].ifname, ns->host_ifname) == 0) {
+			jn_diag_add(diag, ns->host_ifname_pos,
+				    "namespace \"%s\": host interface name \"%s\" is the interface of uplink \"%s\"; set a different interfaces.host",
+				    ns->name, ns->host_ifname, config->uplinks[i].name);
+			return -1;
+		}
+	}
+	if (strcmp(ns->jail_ifname, "lo") == 0) {
+		jn_diag_add(diag, ns->jail_ifname_pos,
+			    "namespace \"%s\": jail interface name \"lo\" is the loopback device; choose another name",
+			    ns->name);
+		return -1;
+	}
+	return 0;
+}
+
+static int check_publish_clash(const struct jn_config *config, size_t index,
+			       struct jn_diag *diag)
+{
+	const struct jn_namespace *ns = &config->namespaces[index];
+
+	for (size_t p = 0; p < ns->n_publish; p++) {
+		const struct jn_publish *entry = &ns->publish[p];
+
+		for (size_t i = 0; i <= index; i++) {
+			const struct jn_namespace *other = &config->namespaces[i];
+			size_t end = i == index ? p : other->n_publish;
+
+			if (!other->uplink || !ns->uplink ||
+			    strcmp(other->uplink->ifname, ns->uplink->ifname) != 0)
+				continue;
+			for (size_t q = 0; q < end; q++) {
+				if (other->publish[q].proto != entry->proto ||
+				    other->publish[q].outer_port != entry->outer_port)
+					continue;
+				jn_diag_add(diag, entry->pos,
+					    "namespaces.%s.publish: %u/%s on interface %s is already published by namespace \"%s\" (line %u); choose another uplink port",
+					    ns->name, entry->outer_port, jn_proto_name(entry->proto),
+					    ns->uplink->ifname, other->name, other->publish[q].pos.line);
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+static int check_namespace(struct jn_config *config, size_t index,
+			   struct jn_diag *diag)
+{
+	struct jn_namespace *ns = &config->namespaces[index];
+	int rc = 0;
+
+	rc |= resolve_uplink(config, ns, diag);
+	rc |= check_needs(ns, diag);
+	rc |= check_destinations(ns, diag);
+	jn_allow_normalize(ns->allow, &ns->n_allow);
+	jn_allow_normalize(ns->host, &ns->n_host);
+	rc |= check_overlaps(ns, "allow", ns->allow, ns->n_allow, diag);
+	rc |= check_overlaps(ns, "host", ns->host, ns->n_host, diag);
+	rc |= check_ifname_clash(config, index, diag);
+	rc |= check_publish_clash(config, index, diag);
+	for (size_t i = 0; i < index; i++) {
+		const struct jn_namespace *other = &config->namespaces[i];
+
+		rc |= check_subnet_pair(other, ns, &other->subnet4, &ns->subnet4,
+					ns->subnet4_pos, diag);
+		rc |= check_subnet_pair(other, ns, &other->subnet6, &ns->subnet6,
+					ns->subnet6_pos, diag);
+	}
+	return rc;
+}
+
+static int compare_namespaces(const void *a, const void *b)
+{
+	const struct jn_namespace *x = a, *y = b;
+
+	return strcmp(x->name, y->name);
+}
+
+int jn_config_validate(struct jn_config *config, struct jn_diag *diag)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < config->n_namespaces; i++)
+		rc |= check_namespace(config, i, diag);
+	if (rc < 0 || diag->count)
+		return -1;
+	qsort(config->namespaces, config->n_namespaces,
+	      sizeof(*config->namespaces), compare_namespaces);
+	return 0;
+}

@@ -1,0 +1,295 @@
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "model/yamltree.h"
+
+struct tree_builder {
+	yaml_parser_t parser;
+	struct jn_diag *diag;
+	unsigned depth;
+};
+
+static struct jn_pos mark_pos(yaml_mark_t mark)
+{
+	struct jn_pos pos = { (unsigned)mark.line + 1, (unsigned)mark.column + 1 };
+	return pos;
+}
+
+static struct jn_node *node_new(enum jn_node_type type, yaml_mark_t mark)
+{
+	struct jn_node *node = calloc(1, sizeof(*node));
+
+	if (!node)
+		abort();
+	node->type = type;
+	node->pos = mark_pos(mark);
+	return node;
+}
+
+void jn_node_free(struct jn_node *node)
+{
+	if (!node)
+		return;
+	for (size_t i = 0; i < node->count; i++) {
+		if (node->keys)
+			jn_node_free(node->keys[i]);
+		jn_node_free(node->items[i]);
+	}
+	free(node->keys);
+	free(node->items);
+	free(node->scalar);
+	free(node);
+}
+
+static void node_append(struct jn_node *parent, struct jn_node *key,
+			struct jn_node *value)
+{
+	size_t n = parent->count + 1;
+
+	parent->items = realloc(parent->items, n * sizeof(*parent->items));
+	if (!parent->items)
+		abort();
+	if (parent->type == JN_NODE_MAP) {
+		parent->keys = realloc(parent->keys, n * sizeof(*parent->keys));
+		if (!parent->keys)
+			abort();
+		parent->keys[n - 1] = key;
+	}
+	parent->items[n - 1] = value;
+	parent->count = n;
+}
+
+static void report_parser_error(struct tree_builder *b)
+{
+	yaml_parser_t *p = &b->parser;
+	yaml_mark_t mark = p->problem ? p->problem_mark : p->context_mark;
+	const char *problem = p->problem ? p->problem : "unknown error";
+
+	if (p->context)
+		jn_diag_add(b->diag, mark_pos(mark),
+			    "invalid YAML: %s %s; fix the syntax at this point",
+			    problem, p->context);
+	else
+		jn_diag_add(b->diag, mark_pos(mark),
+			    "invalid YAML: %s; fix the syntax at this point",
+			    problem);
+}
+
+static int next_event(struct tree_builder *b, yaml_event_t *event)
+{
+	if (!yaml_parser_parse(&b->parser, event)) {
+		report_parser_error(b);
+		return -1;
+	}
+	return 0;
+}
+
+static int parse_node(struct tree_builder *b, yaml_event_t *event,
+		      struct jn_node **out);
+
+static int parse_children(struct tree_builder *b, struct jn_node *parent,
+			  yaml_event_type_t end)
+{
+	for (;;) {
+		yaml_event_t event;
+		struct jn_node *key = NULL, *value = NULL;
+
+		if (next_event(b, &event) < 0)
+			return -1;
+		if (event.type == end) {
+			yaml_event_delete(&event);
+			return 0;
+		}
+		if (parse_node(b, &event, parent->type == JN_NODE_MAP ? &key : &value) < 0)
+			return -1;
+		if (parent->type == JN_NODE_MAP) {
+			if (key->type != JN_NODE_SCALAR) {
+				jn_diag_add(b->diag, key->pos,
+					    "invalid key: a %s is used as a mapping key; keys must be plain names",
+					    jn_node_type_name(key));
+				jn_node_free(key);
+				return -1;
+			}
+			if (jn_node_get(parent, key->scalar)) {
+				jn_diag_add(b->diag, key->pos,
+					    "duplicate key \"%s\"; remove one of the two entries",
+					    key->scalar);
+				jn_node_free(key);
+				return -1;
+			}
+			if (next_event(b, &event) < 0 || parse_node(b, &event, &value) < 0) {
+				jn_node_free(key);
+				return -1;
+			}
+		}
+		node_append(parent, key, value);
+	}
+}
+
+static int parse_collection(struct tree_builder *b, yaml_event_t *event,
+			    struct jn_node **out)
+{
+	bool is_map = event->type == YAML_MAPPING_START_EVENT;
+	struct jn_node *node = node_new(is_map ? JN_NODE_MAP : JN_NODE_SEQ,
+					event->start_mark);
+	int rc;
+
+	yaml_event_delete(event);
+	if (++b->depth > JN_YAML_MAX_DEPTH) {
+		jn_diag_add(b->diag, node->pos,
+			    "nesting deeper than %d levels; jailnet.yaml needs at most 5",
+			    JN_YAML_MAX_DEPTH);
+		jn_node_free(node);
+		return -1;
+	}
+	rc = parse_children(b, node, is_map ? YAML_MAPPING_END_EVENT
+					    : YAML_SEQUENCE_END_EVENT);
+	b->depth--;
+	if (rc < 0) {
+		jn_node_free(node);
+		return -1;
+	}
+	*out = node;
+	return 0;
+}
+
+/* Consume EVENT (and the events of its children) into *OUT. */
+static int parse_node(struct tree_builder *b, yaml_event_t *event,
+		      struct jn_node **out)
+{
+	struct jn_node *node;
+
+	switch (event->type) {
+	case YAML_SCALAR_EVENT:
+		node = node_new(JN_NODE_SCALAR, event->start_mark);
+		node->scalar = strndup((const char *)event->data.scalar.value,
+				       event->data.scalar.length);
+		if (!node->scalar)
+			abort();
+		node->plain = event->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+		if (strlen(node->scalar) != event->data.scalar.length) {
+			jn_diag_add(b->diag, node->pos,
+				    "a NUL character in a value; remove it");
+			jn_node_free(node);
+			yaml_event_delete(event);
+			return -1;
+		}
+		yaml_event_delete(event);
+		*out = node;
+		return 0;
+	case YAML_SEQUENCE_START_EVENT:
+	case YAML_MAPPING_START_EVENT:
+		return parse_collection(b, event, out);
+	case YAML_ALIAS_EVENT:
+		jn_diag_add(b->diag, mark_pos(event->start_mark),
+			    "YAML alias \"*%s\" is not supported; write the value out in full",
+			    event->data.alias.anchor);
+		yaml_event_delete(event);
+		return -1;
+	default:
+		jn_diag_add(b->diag, mark_pos(event->start_mark),
+			    "unexpected YAML event; fix the syntax at this point");
+		yaml_event_delete(event);
+		return -1;
+	}
+}
+
+static int expect_event(struct tree_builder *b, yaml_event_type_t type)
+{
+	yaml_event_t event;
+
+	if (next_event(b, &event) < 0)
+		return -1;
+	if (event.type != type) {
+		jn_diag_add(b->diag, mark_pos(event.start_mark),
+			    "more than one YAML document; keep a single document in the file");
+		yaml_event_delete(&event);
+		return -1;
+	}
+	yaml_event_delete(&event);
+	return 0;
+}
+
+static int parse_stream(struct tree_builder *b, struct jn_node **root)
+{
+	yaml_event_t event;
+
+	if (expect_event(b, YAML_STREAM_START_EVENT) < 0 || next_event(b, &event) < 0)
+		return -1;
+	if (event.type == YAML_STREAM_END_EVENT) {
+		yaml_event_delete(&event);
+		return 0;
+	}
+	yaml_event_delete(&event);	/* document start */
+	if (next_event(b, &event) < 0 || parse_node(b, &event, root) < 0)
+		return -1;
+	if (expect_event(b, YAML_DOCUMENT_END_EVENT) < 0 ||
+	    expect_event(b, YAML_STREAM_END_EVENT) < 0) {
+		jn_node_free(*root);
+		*root = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+int jn_yaml_parse(const char *data, size_t size, struct jn_node **root,
+		  struct jn_diag *diag)
+{
+	struct tree_builder b = { .diag = diag };
+	struct jn_pos whole = { 0, 0 };
+	int rc;
+
+	*root = NULL;
+	if (size > JN_YAML_MAX_BYTES) {
+		jn_diag_add(diag, whole,
+			    "file is %zu bytes, larger than the limit of %u bytes; split it or remove unused entries",
+			    size, JN_YAML_MAX_BYTES);
+		return -1;
+	}
+	if (memchr(data, '\0', size)) {
+		const char *nul = memchr(data, '\0', size);
+		struct jn_pos pos = { 1, 1 };
+
+		for (const char *c = data; c < nul; c++) {
+			if (*c == '\n') {
+				pos.line++;
+				pos.column = 1;
+			} else {
+				pos.column++;
+			}
+		}
+		jn_diag_add(diag, pos, "a NUL byte in the file; jailnet.yaml must be UTF-8 text");
+		return -1;
+	}
+	if (!yaml_parser_initialize(&b.parser))
+		abort();
+	yaml_parser_set_input_string(&b.parser, (const unsigned char *)data, size);
+	yaml_parser_set_encoding(&b.parser, YAML_UTF8_ENCODING);
+	rc = parse_stream(&b, root);
+	yaml_parser_delete(&b.parser);
+	return rc;
+}
+
+const struct jn_node *jn_node_get(const struct jn_node *map, const char *key)
+{
+	if (!map || map->type != JN_NODE_MAP)
+		return NULL;
+	for (size_t i = 0; i < map->count; i++)
+		if (strcmp(map->keys[i]->scalar, key) == 0)
+			return map->items[i];
+	return NULL;
+}
+
+const char *jn_node_type_name(const struct jn_node *node)
+{
+	switch (node->type) {
+	case JN_NODE_SCALAR:
+		return "scalar";
+	case JN_NODE_MAP:
+		return "mapping";
+	case JN_NODE_SEQ:
+		return "list";
+	}
+	return "node";
+}
