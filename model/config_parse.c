@@ -37,28 +37,32 @@ static int check_keys(const struct jn_node *map, const char *where,
 	return rc;
 }
 
-static int expect_type(const struct jn_node *node, enum jn_node_type type,
-		       const char *where, struct jn_diag *diag)
-{
-	static const char *const wanted[] = {
-		[JN_NODE_SCALAR] = "a single value",
-		[JN_NODE_MAP] = "a mapping of names to settings",
-		[JN_NODE_SEQ] = "a list",
-	};
-
-	if (node->type == type)
-		return 0;
-	jn_diag_add(diag, node->pos, "%s must be %s, not a %s", where,
-		    wanted[type], jn_node_type_name(node));
-	return -1;
-}
-
 /* A key with nothing after it ("allow:") is YAML null, an empty value. */
 static bool is_empty(const struct jn_node *node)
 {
 	return node->type == JN_NODE_SCALAR && node->plain &&
 	       (!node->scalar[0] || strcmp(node->scalar, "null") == 0 ||
 		strcmp(node->scalar, "~") == 0);
+}
+
+static int expect_type(const struct jn_node *node, enum jn_node_type type,
+		       const char *where, struct jn_diag *diag)
+{
+	static const char *const wanted[] = {
+		[JN_NODE_SCALAR] = "a single value",
+		[JN_NODE_MAP] = "a mapping",
+		[JN_NODE_SEQ] = "a list",
+	};
+
+	if (node->type == type)
+		return 0;
+	if (is_empty(node))
+		jn_diag_add(diag, node->pos, "%s is empty; it must be %s", where,
+			    wanted[type]);
+	else
+		jn_diag_add(diag, node->pos, "%s must be %s, not a %s", where,
+			    wanted[type], jn_node_type_name(node));
+	return -1;
 }
 
 static char *xstrdup(const char *s)
@@ -189,7 +193,7 @@ static int parse_subnets(const struct jn_node *node, const char *ns,
 		}
 		if (prefix.len >= jn_prefix_max_len(prefix.family)) {
 			jn_diag_add(diag, item->pos,
-				    "%s: prefix \"%s\" holds one address, but the host end and the jail end need two; use /%u or shorter",
+				    "%s: prefix \"%s\" contains one address, but the host end and the jail end need two; use /%u or shorter",
 				    where, item->scalar, jn_prefix_max_len(prefix.family) - 1);
 			rc = -1;
 			continue;
@@ -284,9 +288,10 @@ static int default_ifname(const struct jn_namespace *ns, const char *suffix,
 	*pos = ns->pos;
 	if (strlen(derived) > JN_IFNAME_MAX) {
 		jn_diag_add(diag, ns->pos,
-			    "namespace \"%s\": the derived interface name \"%s\" is %zu bytes, longer than the kernel's limit of %d; use a name of at most %d bytes or set interfaces.host and interfaces.jail",
+			    "namespace \"%s\": the derived interface name \"%s\" is %zu bytes, longer than the kernel's limit of %d; shorten the namespace name to at most %zu bytes or set interfaces.%s",
 			    ns->name, derived, strlen(derived), JN_IFNAME_MAX,
-			    JN_IFNAME_MAX - 4);
+			    JN_IFNAME_MAX - 1 - strlen(suffix),
+			    strcmp(suffix, "out") == 0 ? "host" : "jail");
 		return -1;
 	}
 	snprintf(out, IFNAMSIZ, "%s", derived);
@@ -304,9 +309,14 @@ static int parse_namespace_fields(const struct jn_node *value, const char *name,
 		rc |= parse_subnets(node, name, ns, diag);
 	if ((node = jn_node_get(value, "uplink"))) {
 		snprintf(where, sizeof(where), "namespaces.%s.uplink", name);
-		if (expect_type(node, JN_NODE_SCALAR, where, diag) < 0)
+		if (expect_type(node, JN_NODE_SCALAR, where, diag) < 0) {
 			rc = -1;
-		else
+		} else if (is_empty(node)) {
+			jn_diag_add(diag, node->pos,
+				    "%s is empty; name an uplink defined under uplinks, as in uplink: wan, or remove the key",
+				    where);
+			rc = -1;
+		} else
 			ns->uplink_name = xstrdup(node->scalar);
 		ns->uplink_pos = node->pos;
 	}
@@ -395,10 +405,21 @@ static int parse_version(const struct jn_node *root, struct jn_config *config,
 			    "missing key \"version\"; add \"version: 1\" at the top of the file");
 		return -1;
 	}
-	if (node->type != JN_NODE_SCALAR || !node->plain || strcmp(node->scalar, "1") != 0) {
+	if (node->type != JN_NODE_SCALAR) {
+		jn_diag_add(diag, node->pos,
+			    "version must be the number 1, not a %s; write \"version: 1\"",
+			    jn_node_type_name(node));
+		return -1;
+	}
+	if (strcmp(node->scalar, "1") == 0 && !node->plain) {
+		jn_diag_add(diag, node->pos,
+			    "version must be the number 1, not a quoted string; write \"version: 1\" without quotes");
+		return -1;
+	}
+	if (strcmp(node->scalar, "1") != 0) {
 		jn_diag_add(diag, node->pos,
 			    "unsupported version \"%s\"; this jailnet reads version 1 only",
-			    node->type == JN_NODE_SCALAR ? node->scalar : jn_node_type_name(node));
+			    node->scalar);
 		return -1;
 	}
 	config->version = 1;
@@ -412,7 +433,8 @@ static int parse_root(const struct jn_node *root, struct jn_config *config,
 	const struct jn_node *node;
 	int rc = 0;
 
-	if (!root) {
+	/* A file with only "---" or "~" has a null document. */
+	if (!root || is_empty(root)) {
 		struct jn_pos whole = { 0, 0 };
 
 		jn_diag_add(diag, whole,

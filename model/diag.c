@@ -1,4 +1,5 @@
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,20 +67,27 @@ char *jn_diag_format(const struct jn_diag *diag, size_t i)
 	return text;
 }
 
-static int compare_entries(const void *a, const void *b)
+static bool entry_precedes(const struct jn_diag_entry *x,
+			   const struct jn_diag_entry *y)
 {
-	const struct jn_diag_entry *x = a, *y = b;
-
 	if (x->pos.line != y->pos.line)
-		return x->pos.line < y->pos.line ? -1 : 1;
-	if (x->pos.column != y->pos.column)
-		return x->pos.column < y->pos.column ? -1 : 1;
-	return 0;
+		return x->pos.line < y->pos.line;
+	return x->pos.column < y->pos.column;
 }
 
 void jn_diag_sort(struct jn_diag *diag)
 {
-	/* qsort is not stable; errors at one position are rare and their
-	 * order does not matter. */
-	qsort(diag->entries, diag->count, sizeof(*diag->entries), compare_entries);
+	/* Insertion sort, because it is stable: errors at one position keep
+	 * the order in which they were found, so the output is the same on
+	 * every C library. JN_DIAG_MAX keeps the quadratic cost small. */
+	for (size_t i = 1; i < diag->count; i++) {
+		struct jn_diag_entry entry = diag->entries[i];
+		size_t j = i;
+
+		while (j > 0 && entry_precedes(&entry, &diag->entries[j - 1])) {
+			diag->entries[j] = diag->entries[j - 1];
+			j--;
+		}
+		diag->entries[j] = entry;
+	}
 }

@@ -27,7 +27,7 @@ void jn_diag_free(struct jn_diag *diag);
 /* Record an error at POS; the message should name the value and the fix. */
 void jn_diag_add(struct jn_diag *diag, struct jn_pos pos, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-/* Order the entries by position in the file. */
+/* Order the entries by position in the file. The sort is stable. */
 void jn_diag_sort(struct jn_diag *diag);
 /* Format entry I as "FILE:LINE:COLUMN: MESSAGE" into a new string. */
 char *jn_diag_format(const struct jn_diag *diag, size_t i);

@@ -269,8 +269,14 @@ static int parse_long_allow(const struct jn_node *node, enum jn_entry_list kind,
 			    where, proto_text);
 		return -1;
 	}
-	if (ports_node && !(ports = scalar_or_error(ports_node, where, "ports", diag)))
+	if (ports_node && ports_node->type != JN_NODE_SCALAR) {
+		jn_diag_add(diag, ports_node->pos,
+			    "%s.ports must be a single value, not a %s; write the ports as one string, as in ports: \"80,443\"",
+			    where, jn_node_type_name(ports_node));
 		return -1;
+	}
+	if (ports_node)
+		ports = ports_node->scalar;
 	if (to_node && parse_destination(to_node, where, &to, diag) < 0)
 		return -1;
 	return add_allow_entries(ports_node ? ports_node : node, where, proto, ports,

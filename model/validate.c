@@ -1,5 +1,6 @@
 /* Rules that involve more than one value: references between sections,
  * overlaps and duplicates across namespaces. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,19 +18,43 @@ static const struct jn_uplink *find_uplink(const struct jn_config *config,
 	return NULL;
 }
 
+/* Write the uplink names as "a", "b", "c" into BUF, cut with "..." when
+ * they do not fit. */
+static void format_uplink_names(const struct jn_config *config, char *buf,
+				size_t size)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < config->n_uplinks; i++) {
+		int n = snprintf(buf + used, size - used, "%s\"%s\"",
+				 i ? ", " : "", config->uplinks[i].name);
+
+		if (n < 0 || (size_t)n >= size - used) {
+			/* Keep the names that fit and mark the cut. */
+			memcpy(buf + (used + 4 <= size ? used : size - 4), "...", 4);
+			return;
+		}
+		used += (size_t)n;
+	}
+}
+
 static int resolve_uplink(const struct jn_config *config, struct jn_namespace *ns,
 			  struct jn_diag *diag)
 {
+	char names[256];
+
 	if (!ns->uplink_name)
 		return 0;
 	ns->uplink = find_uplink(config, ns->uplink_name);
 	if (ns->uplink)
 		return 0;
-	if (config->n_uplinks)
+	if (config->n_uplinks) {
+		format_uplink_names(config, names, sizeof(names));
 		jn_diag_add(diag, ns->uplink_pos,
-			    "namespaces.%s.uplink: uplink \"%s\" is not defined; define it under uplinks or use one of the defined names (the first is \"%s\")",
-			    ns->name, ns->uplink_name, config->uplinks[0].name);
-	else
+			    "namespaces.%s.uplink: uplink \"%s\" is not defined; use a defined uplink (%s) or add it under uplinks",
+			    ns->name, ns->uplink_name, names);
+	} else
 		jn_diag_add(diag, ns->uplink_pos,
 			    "namespaces.%s.uplink: uplink \"%s\" is not defined; add it under uplinks with its interface",
 			    ns->name, ns->uplink_name);
@@ -55,8 +80,8 @@ static int check_needs(const struct jn_namespace *ns, struct jn_diag *diag)
 	}
 	if (!has_subnet && (ns->uplink_name || ns->n_host)) {
 		jn_diag_add(diag, ns->pos,
-			    "namespace \"%s\" has an uplink or host entries but no subnet; add subnets, as in - 10.97.3.0/30",
-			    ns->name);
+			    "namespace \"%s\" has %s but no subnet; add subnets, as in subnets: [10.97.3.0/30]",
+			    ns->name, ns->uplink_name ? "an uplink" : "host entries");
 		rc = -1;
 	}
 	return rc;
@@ -84,17 +109,51 @@ static int check_destinations(const struct jn_namespace *ns, struct jn_diag *dia
 	return rc;
 }
 
+/* Write ENTRY in the syntax of the file, as in "8000-8100/tcp" or
+ * "5432/tcp to 192.0.2.7". */
+static const char *format_allow(const struct jn_allow *entry, char *buf,
+				size_t size)
+{
+	const char *proto = jn_proto_name(entry->proto);
+	char to[JN_PREFIX_STRLEN];
+	int n;
+
+	if (entry->any)
+		n = snprintf(buf, size, "any");
+	else if (entry->proto == JN_PROTO_ICMP)
+		n = snprintf(buf, size, "icmp");
+	else if (entry->port_min == 0 && entry->port_max == 65535)
+		n = snprintf(buf, size, "%s (all ports)", proto);
+	else if (entry->port_min == entry->port_max)
+		n = snprintf(buf, size, "%u/%s", entry->port_min, proto);
+	else
+		n = snprintf(buf, size, "%u-%u/%s", entry->port_min,
+			     entry->port_max, proto);
+	if (n < 0 || (size_t)n >= size || !entry->to.family)
+		return buf;
+	if (entry->to.len == jn_prefix_max_len(entry->to.family))
+		jn_prefix_format_addr(&entry->to, to);
+	else
+		jn_prefix_format(&entry->to, to);
+	snprintf(buf + n, size - (size_t)n, " to %s", to);
+	return buf;
+}
+
 static int check_overlaps(const struct jn_namespace *ns, const char *key,
 			  const struct jn_allow *list, size_t count,
 			  struct jn_diag *diag)
 {
+	char first[128], second[128];
+
 	for (size_t i = 0; i < count; i++) {
 		for (size_t j = i + 1; j < count; j++) {
 			if (!jn_allow_conflicts(&list[i], &list[j]))
 				continue;
 			jn_diag_add(diag, list[j].pos,
-				    "namespaces.%s.%s: this %s entry overlaps the one at line %u without containing it; merge them into one entry or make their ports disjoint",
-				    ns->name, key, jn_proto_name(list[j].proto),
+				    "namespaces.%s.%s: %s overlaps %s (line %u), and neither contains the other; make the port ranges disjoint or widen one entry to contain the other",
+				    ns->name, key,
+				    format_allow(&list[j], second, sizeof(second)),
+				    format_allow(&list[i], first, sizeof(first)),
 				    list[i].pos.line);
 			return -1;
 		}
@@ -102,18 +161,21 @@ static int check_overlaps(const struct jn_namespace *ns, const char *key,
 	return 0;
 }
 
+/* Report subnet PB of namespace B (at POS_B) if it overlaps subnet PA of
+ * namespace A (at POS_A). */
 static int check_subnet_pair(const struct jn_namespace *a, const struct jn_namespace *b,
 			     const struct jn_prefix *pa, const struct jn_prefix *pb,
-			     struct jn_pos pos, struct jn_diag *diag)
+			     struct jn_pos pos_a, struct jn_pos pos_b,
+			     struct jn_diag *diag)
 {
 	char ta[JN_PREFIX_STRLEN], tb[JN_PREFIX_STRLEN];
 
 	if (!pa->family || !pb->family || !jn_prefix_overlaps(pa, pb))
 		return 0;
-	jn_diag_add(diag, pos,
+	jn_diag_add(diag, pos_b,
 		    "namespaces.%s.subnets: %s overlaps %s of namespace \"%s\" (line %u); give each namespace its own subnet",
 		    b->name, jn_prefix_format(pb, tb), jn_prefix_format(pa, ta),
-		    a->name, a->pos.line);
+		    a->name, pos_a.line);
 	return -1;
 }
 
@@ -128,7 +190,8 @@ static int check_ifname_clash(const struct jn_config *config, size_t index,
 		if (strcmp(other->host_ifname, ns->host_ifname) == 0) {
 			jn_diag_add(diag, ns->host_ifname_pos,
 				    "namespace \"%s\": host interface name \"%s\" is also used by namespace \"%s\" (line %u); set a different interfaces.host",
-				    ns->name, ns->host_ifname, other->name, other->pos.line);
+				    ns->name, ns->host_ifname, other->name,
+				    other->host_ifname_pos.line);
 			return -1;
 		}
 	}
@@ -198,9 +261,9 @@ static int check_namespace(struct jn_config *config, size_t index,
 		const struct jn_namespace *other = &config->namespaces[i];
 
 		rc |= check_subnet_pair(other, ns, &other->subnet4, &ns->subnet4,
-					ns->subnet4_pos, diag);
+					other->subnet4_pos, ns->subnet4_pos, diag);
 		rc |= check_subnet_pair(other, ns, &other->subnet6, &ns->subnet6,
-					ns->subnet6_pos, diag);
+					other->subnet6_pos, ns->subnet6_pos, diag);
 	}
 	return rc;
 }

@@ -7,6 +7,8 @@
 struct tree_builder {
 	yaml_parser_t parser;
 	struct jn_diag *diag;
+	const char *data;	/* the input, for positions of reader errors */
+	size_t size;
 	unsigned depth;
 };
 
@@ -60,18 +62,123 @@ static void node_append(struct jn_node *parent, struct jn_node *key,
 	parent->count = n;
 }
 
+/* Move *POS past byte I of DATA the way libyaml counts marks: columns in
+ * characters, so UTF-8 continuation bytes do not count, and CR LF is one
+ * line break. */
+static void advance_pos(struct jn_pos *pos, const char *data, size_t size,
+			size_t i)
+{
+	unsigned char c = (unsigned char)data[i];
+
+	if (c == '\n' || (c == '\r' && (i + 1 == size || data[i + 1] != '\n'))) {
+		pos->line++;
+		pos->column = 1;
+	} else if ((c & 0xc0) != 0x80 && c != '\r') {
+		pos->column++;
+	}
+}
+
+/* Position of byte OFFSET in DATA. */
+static struct jn_pos offset_pos(const char *data, size_t size, size_t offset)
+{
+	struct jn_pos pos = { 1, 1 };
+
+	for (size_t i = 0; i < offset && i < size; i++)
+		advance_pos(&pos, data, size, i);
+	return pos;
+}
+
+/* Whether the character at POS in the input is a tab. */
+static bool tab_at(const struct tree_builder *b, struct jn_pos pos)
+{
+	struct jn_pos at = { 1, 1 };
+
+	for (size_t i = 0; i < b->size && at.line <= pos.line; i++) {
+		if (at.line == pos.line && at.column == pos.column &&
+		    ((unsigned char)b->data[i] & 0xc0) != 0x80)
+			return b->data[i] == '\t';
+		advance_pos(&at, b->data, b->size, i);
+	}
+	return false;
+}
+
+/* Report a UTF-8 sequence that the byte at OFFSET does not continue. The
+ * message points at the byte that starts the sequence, because that byte
+ * is usually the one in the wrong encoding, as in "caf\xe9" in Latin-1. */
+static void report_bad_sequence(struct tree_builder *b, size_t offset)
+{
+	const unsigned char *data = (const unsigned char *)b->data;
+	size_t start = offset;
+
+	/* libyaml has checked the bytes between the start and OFFSET, so
+	 * they are continuation bytes (10xxxxxx). */
+	while (start > 0 && (data[start - 1] & 0xc0) == 0x80)
+		start--;
+	if (start > 0)
+		start--;
+	jn_diag_add(b->diag, offset_pos(b->data, b->size, start),
+		    "invalid UTF-8: byte 0x%02X starts a sequence that byte 0x%02X does not continue; save the file as UTF-8 text",
+		    data[start], data[offset]);
+}
+
+/* libyaml's reader checks the encoding and sets problem_offset and
+ * problem_value, but not problem_mark. */
+static void report_reader_error(struct tree_builder *b)
+{
+	yaml_parser_t *p = &b->parser;
+	struct jn_pos pos = offset_pos(b->data, b->size, p->problem_offset);
+
+	if (strcmp(p->problem, "control characters are not allowed") == 0)
+		jn_diag_add(b->diag, pos,
+			    "control character U+%04X is not allowed in YAML; remove it",
+			    (unsigned)p->problem_value);
+	else if (strcmp(p->problem, "invalid trailing UTF-8 octet") == 0)
+		report_bad_sequence(b, p->problem_offset);
+	else if (strstr(p->problem, "octet") && p->problem_value >= 0)
+		jn_diag_add(b->diag, pos,
+			    "invalid UTF-8 byte 0x%02X (%s); save the file as UTF-8 text",
+			    (unsigned)p->problem_value, p->problem);
+	else if (p->problem_value >= 0)
+		jn_diag_add(b->diag, pos,
+			    "character U+%04X is not allowed in YAML (%s); remove it",
+			    (unsigned)p->problem_value, p->problem);
+	else
+		jn_diag_add(b->diag, pos,
+			    "invalid UTF-8 (%s); save the file as UTF-8 text",
+			    p->problem);
+}
+
 static void report_parser_error(struct tree_builder *b)
 {
 	yaml_parser_t *p = &b->parser;
 	yaml_mark_t mark = p->problem ? p->problem_mark : p->context_mark;
 	const char *problem = p->problem ? p->problem : "unknown error";
+	struct jn_pos pos = mark_pos(mark);
+	struct jn_pos start = mark_pos(p->context_mark);
 
-	if (p->context)
-		jn_diag_add(b->diag, mark_pos(mark),
+	if (p->error == YAML_READER_ERROR && p->problem) {
+		report_reader_error(b);
+		return;
+	}
+	/* libyaml reports a tab in indentation as a character that cannot
+	 * start a token, which does not tell what to change. */
+	if (p->error == YAML_SCANNER_ERROR && tab_at(b, pos)) {
+		jn_diag_add(b->diag, pos,
+			    "invalid YAML: a tab character here; indent with spaces, because YAML does not allow tabs in indentation");
+		return;
+	}
+	/* The context mark is where the construct that failed starts, as in
+	 * the opening quote of an unterminated string. */
+	if (p->context && (start.line != pos.line || start.column != pos.column))
+		jn_diag_add(b->diag, pos,
+			    "invalid YAML: %s %s at line %u, column %u; fix the syntax at this point",
+			    problem, p->context, start.line, start.column);
+	else if (p->context)
+		jn_diag_add(b->diag, pos,
 			    "invalid YAML: %s %s; fix the syntax at this point",
 			    problem, p->context);
 	else
-		jn_diag_add(b->diag, mark_pos(mark),
+		jn_diag_add(b->diag, pos,
 			    "invalid YAML: %s; fix the syntax at this point",
 			    problem);
 }
@@ -88,12 +195,21 @@ static int next_event(struct tree_builder *b, yaml_event_t *event)
 static int parse_node(struct tree_builder *b, yaml_event_t *event,
 		      struct jn_node **out);
 
+static const struct jn_node *find_key(const struct jn_node *map, const char *key)
+{
+	for (size_t i = 0; i < map->count; i++)
+		if (strcmp(map->keys[i]->scalar, key) == 0)
+			return map->keys[i];
+	return NULL;
+}
+
 static int parse_children(struct tree_builder *b, struct jn_node *parent,
 			  yaml_event_type_t end)
 {
 	for (;;) {
 		yaml_event_t event;
 		struct jn_node *key = NULL, *value = NULL;
+		const struct jn_node *first;
 
 		if (next_event(b, &event) < 0)
 			return -1;
@@ -111,10 +227,11 @@ static int parse_children(struct tree_builder *b, struct jn_node *parent,
 				jn_node_free(key);
 				return -1;
 			}
-			if (jn_node_get(parent, key->scalar)) {
+			first = find_key(parent, key->scalar);
+			if (first) {
 				jn_diag_add(b->diag, key->pos,
-					    "duplicate key \"%s\"; remove one of the two entries",
-					    key->scalar);
+					    "duplicate key \"%s\" (the first is at line %u); remove one of the two entries",
+					    key->scalar, first->pos.line);
 				jn_node_free(key);
 				return -1;
 			}
@@ -138,7 +255,7 @@ static int parse_collection(struct tree_builder *b, yaml_event_t *event,
 	yaml_event_delete(event);
 	if (++b->depth > JN_YAML_MAX_DEPTH) {
 		jn_diag_add(b->diag, node->pos,
-			    "nesting deeper than %d levels; jailnet.yaml needs at most 5",
+			    "nesting deeper than %d levels; jailnet.yaml needs at most 5, so check the brackets and indentation here",
 			    JN_YAML_MAX_DEPTH);
 		jn_node_free(node);
 		return -1;
@@ -170,7 +287,7 @@ static int parse_node(struct tree_builder *b, yaml_event_t *event,
 		node->plain = event->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
 		if (strlen(node->scalar) != event->data.scalar.length) {
 			jn_diag_add(b->diag, node->pos,
-				    "a NUL character in a value; remove it");
+				    "a NUL character (\\0) in a quoted value; remove it");
 			jn_node_free(node);
 			yaml_event_delete(event);
 			return -1;
@@ -236,30 +353,24 @@ static int parse_stream(struct tree_builder *b, struct jn_node **root)
 int jn_yaml_parse(const char *data, size_t size, struct jn_node **root,
 		  struct jn_diag *diag)
 {
-	struct tree_builder b = { .diag = diag };
+	struct tree_builder b = { .diag = diag, .data = data, .size = size };
 	struct jn_pos whole = { 0, 0 };
+	const char *nul;
 	int rc;
 
 	*root = NULL;
+	/* SIZE may be only the part of a larger file that was read, so the
+	 * message does not state it. */
 	if (size > JN_YAML_MAX_BYTES) {
 		jn_diag_add(diag, whole,
-			    "file is %zu bytes, larger than the limit of %u bytes; split it or remove unused entries",
-			    size, JN_YAML_MAX_BYTES);
+			    "the file is larger than the limit of %u bytes; check that it is the right file, because a jailnet.yaml is normally a few kilobytes",
+			    JN_YAML_MAX_BYTES);
 		return -1;
 	}
-	if (memchr(data, '\0', size)) {
-		const char *nul = memchr(data, '\0', size);
-		struct jn_pos pos = { 1, 1 };
-
-		for (const char *c = data; c < nul; c++) {
-			if (*c == '\n') {
-				pos.line++;
-				pos.column = 1;
-			} else {
-				pos.column++;
-			}
-		}
-		jn_diag_add(diag, pos, "a NUL byte in the file; jailnet.yaml must be UTF-8 text");
+	nul = memchr(data, '\0', size);
+	if (nul) {
+		jn_diag_add(diag, offset_pos(data, size, (size_t)(nul - data)),
+			    "a NUL byte in the file; jailnet.yaml must be UTF-8 text, so remove it");
 		return -1;
 	}
 	if (!yaml_parser_initialize(&b.parser))

@@ -1,0 +1,207 @@
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "reconcile/diff.h"
+
+static void plan_append(struct jn_plan *plan, enum jn_action action,
+			const struct jn_obj *desired, const struct jn_obj *observed)
+{
+	struct jn_change *grown = realloc(plan->changes,
+					  (plan->count + 1) * sizeof(*grown));
+
+	if (!grown)
+		abort();
+	plan->changes = grown;
+	grown[plan->count].action = action;
+	grown[plan->count].desired = desired;
+	grown[plan->count].observed = observed;
+	grown[plan->count].implied = false;
+	plan->count++;
+}
+
+static int compare_key(const struct jn_obj *a, const struct jn_obj *b)
+{
+	if (a->kind != b->kind)
+		return a->kind < b->kind ? -1 : 1;
+	return strcmp(a->id, b->id);
+}
+
+/* Merge two sorted lists. Equal ids pair up one to one, so an observed
+ * duplicate of a desired object (a rule added twice) is removed. */
+static void merge(const struct jn_objlist *desired, const struct jn_objlist *observed,
+		  struct jn_plan *plan)
+{
+	size_t i = 0, j = 0;
+
+	while (i < desired->count || j < observed->count) {
+		const struct jn_obj *d = i < desired->count ? &desired->items[i] : NULL;
+		const struct jn_obj *o = j < observed->count ? &observed->items[j] : NULL;
+		int cmp = !d ? 1 : !o ? -1 : compare_key(d, o);
+
+		if (cmp < 0 && d) {
+			plan_append(plan, JN_ADD, d, NULL);
+			i++;
+		} else if (cmp > 0 && o) {
+			if (o->owned)
+				plan_append(plan, JN_REMOVE, NULL, o);
+			j++;
+		} else if (d && o) {
+			if (strcmp(d->value, o->value) != 0)
+				plan_append(plan, JN_CHANGE, d, o);
+			i++;
+			j++;
+		}
+	}
+}
+
+const struct jn_obj *jn_change_obj(const struct jn_change *change)
+{
+	return change->desired ? change->desired : change->observed;
+}
+
+int jn_change_phase(const struct jn_change *change)
+{
+	enum jn_kind kind = jn_change_obj(change)->kind;
+
+	if (kind <= JN_KIND_NFT_ELEM)
+		return 0;
+	if (kind == JN_KIND_SYSCTL)
+		return 3;
+	return change->action == JN_REMOVE ? 1 : 2;
+}
+
+static int compare_groups(const char *a, const char *b)
+{
+	if (!a || !b)
+		return a ? 1 : b ? -1 : 0;
+	return strcmp(a, b);
+}
+
+/* Apply order: see jn_change_phase(). In the nftables batch every
+ * removal comes before every addition, and kinds go in dependency order
+ * (elements before the sets that hold them are removed, tables before
+ * the chains they hold are added). Elsewhere changes go by namespace. */
+static int compare_changes(const void *a, const void *b)
+{
+	const struct jn_change *x = a, *y = b;
+	const struct jn_obj *ox = jn_change_obj(x), *oy = jn_change_obj(y);
+	int px = jn_change_phase(x), py = jn_change_phase(y), cmp;
+	bool rx = x->action == JN_REMOVE, ry = y->action == JN_REMOVE;
+
+	if (px != py)
+		return px < py ? -1 : 1;
+	if (px == 0 && rx != ry)
+		return rx ? -1 : 1;
+	if (px == 0 && ox->kind != oy->kind)
+		return (ox->kind < oy->kind) != rx ? -1 : 1;
+	cmp = compare_groups(ox->group, oy->group);
+	if (cmp)
+		return cmp;
+	if (ox->kind != oy->kind)
+		return (ox->kind < oy->kind) != rx ? -1 : 1;
+	return strcmp(ox->id, oy->id);
+}
+
+/* Addresses and routes of a link or namespace that is removed go with it. */
+static void mark_implied(struct jn_plan *plan)
+{
+	for (size_t i = 0; i < plan->count; i++) {
+		struct jn_change *change = &plan->changes[i];
+		const struct jn_obj *obj = change->observed;
+
+		if (change->action != JN_REMOVE ||
+		    (obj->kind != JN_KIND_ADDR && obj->kind != JN_KIND_ROUTE))
+			continue;
+		for (size_t j = 0; j < plan->count; j++) {
+			const struct jn_obj *other = plan->changes[j].observed;
+
+			if (plan->changes[j].action != JN_REMOVE)
+				continue;
+			if ((other->kind == JN_KIND_VETH &&
+			     (strcmp(other->ifname, obj->ifname) == 0 ||
+			      strcmp(other->peer_ifname, obj->ifname) == 0)) ||
+			    (other->kind == JN_KIND_NETNS && obj->netns[0] &&
+			     strcmp(other->netns, obj->netns) == 0))
+				change->implied = true;
+		}
+	}
+}
+
+void jn_diff(const struct jn_objlist *desired, const struct jn_objlist *observed,
+	     struct jn_plan *plan)
+{
+	memset(plan, 0, sizeof(*plan));
+	merge(desired, observed, plan);
+	qsort(plan->changes, plan->count, sizeof(*plan->changes), compare_changes);
+	mark_implied(plan);
+	for (size_t i = 0; i < plan->count; i++) {
+		switch (plan->changes[i].action) {
+		case JN_ADD:
+			plan->n_add++;
+			break;
+		case JN_CHANGE:
+			plan->n_change++;
+			break;
+		case JN_REMOVE:
+			plan->n_remove++;
+			break;
+		}
+	}
+}
+
+void jn_plan_warn(struct jn_plan *plan, const char *fmt, ...)
+{
+	char **grown = realloc(plan->warnings, (plan->n_warnings + 1) * sizeof(*grown));
+	va_list ap;
+
+	if (!grown)
+		abort();
+	plan->warnings = grown;
+	va_start(ap, fmt);
+	if (vasprintf(&grown[plan->n_warnings], fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	plan->n_warnings++;
+}
+
+void jn_plan_free(struct jn_plan *plan)
+{
+	for (size_t i = 0; i < plan->n_warnings; i++)
+		free(plan->warnings[i]);
+	free(plan->warnings);
+	free(plan->changes);
+	memset(plan, 0, sizeof(*plan));
+}
+
+void jn_change_print(FILE *out, const struct jn_change *change)
+{
+	static const char signs[] = { [JN_ADD] = '+', [JN_CHANGE] = '~', [JN_REMOVE] = '-' };
+	const struct jn_obj *obj = jn_change_obj(change);
+
+	fprintf(out, "%c %s: %s %s", signs[change->action],
+		obj->group ? obj->group : "host", jn_kind_name(obj->kind), obj->label);
+	if (change->action == JN_CHANGE)
+		fprintf(out, " (%s -> %s)",
+			change->observed->detail ? change->observed->detail : change->observed->value,
+			change->desired->detail ? change->desired->detail : change->desired->value);
+	fputc('\n', out);
+}
+
+void jn_plan_print_summary(FILE *out, const struct jn_plan *plan, bool applied)
+{
+	if (plan->count == 0) {
+		fprintf(out, "No changes.\n");
+		return;
+	}
+	fprintf(out, "%s %zu to add, %zu to change, %zu to remove.\n",
+		applied ? "Applied:" : "Plan:", plan->n_add, plan->n_change,
+		plan->n_remove);
+}
+
+void jn_plan_print(FILE *out, const struct jn_plan *plan)
+{
+	for (size_t i = 0; i < plan->count; i++)
+		jn_change_print(out, &plan->changes[i]);
+	jn_plan_print_summary(out, plan, false);
+}

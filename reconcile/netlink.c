@@ -1,0 +1,310 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/netfilter/nf_tables.h>
+
+#include "reconcile/netlink.h"
+
+/* Large enough for a dump batch of rtnetlink or nftables messages. */
+#define JN_NL_BUFSIZE (64 * 1024)
+
+struct jn_nl_stats jn_nl_stats;
+bool jn_nl_debug;
+
+static int open_here(struct jn_nl *nl, int bus)
+{
+	int one = 1;
+
+	nl->sock = mnl_socket_open(bus);
+	if (!nl->sock)
+		return -errno;
+	/* Ask for error strings; kernels without it ignore the option. */
+	mnl_socket_setsockopt(nl->sock, NETLINK_EXT_ACK, &one, sizeof(one));
+	mnl_socket_setsockopt(nl->sock, NETLINK_CAP_ACK, &one, sizeof(one));
+	if (mnl_socket_bind(nl->sock, 0, MNL_SOCKET_AUTOPID) < 0) {
+		int err = -errno;
+
+		mnl_socket_close(nl->sock);
+		nl->sock = NULL;
+		return err;
+	}
+	return 0;
+}
+
+int jn_nl_open(struct jn_nl *nl, int bus, int netns_fd)
+{
+	int self = -1, rc;
+
+	memset(nl, 0, sizeof(*nl));
+	if (netns_fd >= 0) {
+		self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+		if (self < 0)
+			return -errno;
+		if (setns(netns_fd, CLONE_NEWNET) < 0) {
+			rc = -errno;
+			close(self);
+			return rc;
+		}
+	}
+	rc = open_here(nl, bus);
+	if (self >= 0) {
+		/* A failure here would leave us in the wrong namespace. */
+		if (setns(self, CLONE_NEWNET) < 0)
+			abort();
+		close(self);
+	}
+	if (rc < 0)
+		return rc;
+	nl->portid = mnl_socket_get_portid(nl->sock);
+	nl->seq = (uint32_t)getpid() << 8;
+	nl->buf = malloc(JN_NL_BUFSIZE);
+	if (!nl->buf)
+		abort();
+	return 0;
+}
+
+uint32_t jn_nl_next_seq(struct jn_nl *nl)
+{
+	return ++nl->seq;
+}
+
+void jn_nl_close(struct jn_nl *nl)
+{
+	if (nl->sock)
+		mnl_socket_close(nl->sock);
+	free(nl->buf);
+	nl->sock = NULL;
+	nl->buf = NULL;
+}
+
+struct nlmsghdr *jn_nl_header(struct jn_nl *nl, void *buf, uint16_t type,
+			      uint16_t flags)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	nlh->nlmsg_seq = ++nl->seq;
+	return nlh;
+}
+
+bool jn_nl_is_modifying(int bus, const struct nlmsghdr *nlh)
+{
+	if (nlh->nlmsg_flags & NLM_F_DUMP)
+		return false;
+	if (bus == NETLINK_ROUTE)
+		return nlh->nlmsg_type != RTM_GETLINK && nlh->nlmsg_type != RTM_GETADDR &&
+		       nlh->nlmsg_type != RTM_GETROUTE && nlh->nlmsg_type != RTM_GETNSID;
+	switch (NFNL_MSG_TYPE(nlh->nlmsg_type)) {
+	case NFT_MSG_GETTABLE:
+	case NFT_MSG_GETCHAIN:
+	case NFT_MSG_GETRULE:
+	case NFT_MSG_GETSET:
+	case NFT_MSG_GETSETELEM:
+	case NFT_MSG_GETGEN:
+		return false;
+	}
+	return nlh->nlmsg_type != NFNL_MSG_BATCH_BEGIN &&
+	       nlh->nlmsg_type != NFNL_MSG_BATCH_END;
+}
+
+static void debug_message(const char *dir, const struct nlmsghdr *nlh)
+{
+	if (jn_nl_debug)
+		fprintf(stderr, "netlink %s: type %u flags 0x%x seq %u len %u\n", dir,
+			nlh->nlmsg_type, nlh->nlmsg_flags, nlh->nlmsg_seq,
+			nlh->nlmsg_len);
+}
+
+/* Copy the extended ACK message, if any, out of an NLMSG_ERROR. */
+static void read_ext_ack(struct jn_nl *nl, const struct nlmsghdr *nlh)
+{
+	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
+	size_t offset = sizeof(*err);
+	const struct nlattr *attr;
+
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return;
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		offset += err->msg.nlmsg_len - sizeof(err->msg);
+	mnl_attr_for_each(attr, nlh, offset) {
+		if (mnl_attr_get_type(attr) != NLMSGERR_ATTR_MSG ||
+		    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) < 0)
+			continue;
+		snprintf(nl->error, sizeof(nl->error), "%s", mnl_attr_get_str(attr));
+	}
+}
+
+static int error_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct jn_nl *nl = data;
+	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
+
+	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*err))) {
+		errno = EBADMSG;
+		return MNL_CB_ERROR;
+	}
+	if (err->error == 0)
+		return MNL_CB_STOP;
+	read_ext_ack(nl, nlh);
+	errno = -err->error;
+	return MNL_CB_ERROR;
+}
+
+static int done_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct jn_nl *nl = data;
+
+	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+		nl->dump_interrupted = true;
+	return MNL_CB_STOP;
+}
+
+
+struct dump_ctx {
+	struct jn_nl *nl;
+	jn_nl_cb cb;
+	void *data;
+};
+
+static int data_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct dump_ctx *ctx = data;
+
+	debug_message("received", nlh);
+	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+		ctx->nl->dump_interrupted = true;
+	if (!ctx->cb)
+		return MNL_CB_OK;
+	if (ctx->cb(nlh, ctx->data) < 0)
+		return MNL_CB_ERROR;
+	return MNL_CB_OK;
+}
+
+
+static int error_ctl(const struct nlmsghdr *nlh, void *data)
+{
+	return error_cb(nlh, ((struct dump_ctx *)data)->nl);
+}
+
+static int done_ctl(const struct nlmsghdr *nlh, void *data)
+{
+	return done_cb(nlh, ((struct dump_ctx *)data)->nl);
+}
+
+static mnl_cb_t ctl_callbacks[NLMSG_MIN_TYPE] = {
+	[NLMSG_ERROR] = error_ctl,
+	[NLMSG_DONE] = done_ctl,
+};
+
+/* Read the answers to one request or dump until the kernel ends it. */
+static int receive(struct jn_nl *nl, uint32_t seq, struct dump_ctx *ctx)
+{
+	for (;;) {
+		ssize_t n = mnl_socket_recvfrom(nl->sock, nl->buf, JN_NL_BUFSIZE);
+		int rc;
+
+		if (n < 0)
+			return -errno;
+		rc = mnl_cb_run2(nl->buf, (size_t)n, seq, nl->portid, data_cb, ctx,
+				 ctl_callbacks, NLMSG_MIN_TYPE);
+		if (rc == MNL_CB_ERROR)
+			return -errno;
+		if (rc <= MNL_CB_STOP)
+			return 0;
+	}
+}
+
+/* Read one ACK or error per message of a batch, up to the one for LAST.
+ * Keeps the first error and its extended ACK text. */
+static int receive_batch(struct jn_nl *nl, uint32_t last)
+{
+	int first_error = 0;
+
+	for (;;) {
+		ssize_t n = mnl_socket_recvfrom(nl->sock, nl->buf, JN_NL_BUFSIZE);
+		const struct nlmsghdr *nlh = (const struct nlmsghdr *)nl->buf;
+		int remaining = (int)n;
+
+		if (n < 0)
+			return first_error ? first_error : -errno;
+		for (; mnl_nlmsg_ok(nlh, remaining); nlh = mnl_nlmsg_next(nlh, &remaining)) {
+			if (nlh->nlmsg_type != NLMSG_ERROR)
+				continue;
+			if (error_cb(nlh, nl) == MNL_CB_ERROR && !first_error)
+				first_error = -errno;
+			if (nlh->nlmsg_seq == last)
+				return first_error;
+		}
+	}
+}
+
+static int send_message(struct jn_nl *nl, const void *buf, size_t len)
+{
+	if (mnl_socket_sendto(nl->sock, buf, len) < 0)
+		return -errno;
+	return 0;
+}
+
+int jn_nl_request(struct jn_nl *nl, struct nlmsghdr *nlh)
+{
+	struct dump_ctx ctx = { .nl = nl };
+	int rc;
+
+	nlh->nlmsg_flags |= NLM_F_ACK;
+	nl->error[0] = '\0';
+	debug_message("sent", nlh);
+	jn_nl_stats.sent++;
+	jn_nl_stats.sent_modifying++;
+	rc = send_message(nl, nlh, nlh->nlmsg_len);
+	if (rc < 0)
+		return rc;
+	return receive(nl, nlh->nlmsg_seq, &ctx);
+}
+
+int jn_nl_dump(struct jn_nl *nl, struct nlmsghdr *nlh, jn_nl_cb cb, void *data)
+{
+	struct dump_ctx ctx = { .nl = nl, .cb = cb, .data = data };
+	int rc;
+
+	nl->error[0] = '\0';
+	nl->dump_interrupted = false;
+	/* A plain get ends with its ACK, a dump with NLMSG_DONE. */
+	if (!(nlh->nlmsg_flags & NLM_F_DUMP))
+		nlh->nlmsg_flags |= NLM_F_ACK;
+	debug_message("sent", nlh);
+	jn_nl_stats.sent++;
+	rc = send_message(nl, nlh, nlh->nlmsg_len);
+	if (rc < 0)
+		return rc;
+	rc = receive(nl, nlh->nlmsg_seq, &ctx);
+	if (rc == 0 && nl->dump_interrupted)
+		return -EINTR;
+	return rc;
+}
+
+int jn_nl_send_batch(struct jn_nl *nl, const void *buf, size_t len,
+		     uint32_t last_seq, bool modifying)
+{
+	const struct nlmsghdr *nlh = buf;
+	int remaining = (int)len, rc;
+
+	nl->error[0] = '\0';
+	for (; mnl_nlmsg_ok(nlh, remaining); nlh = mnl_nlmsg_next(nlh, &remaining)) {
+		debug_message("sent", nlh);
+		jn_nl_stats.sent++;
+		if (modifying && jn_nl_is_modifying(NETLINK_NETFILTER, nlh))
+			jn_nl_stats.sent_modifying++;
+	}
+	rc = send_message(nl, buf, len);
+	if (rc < 0)
+		return rc;
+	return receive_batch(nl, last_seq);
+}

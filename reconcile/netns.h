@@ -1,0 +1,27 @@
+/* Named network namespaces, made and removed the way `ip netns add` and
+ * `ip netns del` do, so `ip netns exec` and nsjail use them. */
+#ifndef JAILNET_NETNS_H
+#define JAILNET_NETNS_H
+
+#include <stddef.h>
+
+#define JN_NETNS_DIR "/run/netns"
+
+/* List the names in JN_NETNS_DIR. Returns 0 or -errno; a missing
+ * directory is an empty list. */
+int jn_netns_list(char ***names, size_t *count);
+void jn_netns_list_free(char **names, size_t count);
+
+/* Open namespace NAME. Returns an fd, -ENOENT when the name is free, or
+ * -ENOTNAM when the file is not a network namespace mount. */
+int jn_netns_open(const char *name);
+
+/* Make namespace NAME. SETUP runs inside the new namespace before the name
+ * is published, so the namespace is never visible unmarked. Returns an fd
+ * of the new namespace or -errno. */
+int jn_netns_create(const char *name, int (*setup)(void *data), void *data);
+
+/* Remove the name; the namespace ends when no process holds it. */
+int jn_netns_delete(const char *name);
+
+#endif
