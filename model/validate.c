@@ -283,7 +283,9 @@ int jn_config_validate(struct jn_config *config, struct jn_diag *diag)
 		rc |= check_namespace(config, i, diag);
 	if (rc < 0 || diag->count)
 		return -1;
-	qsort(config->namespaces, config->n_namespaces,
-	      sizeof(*config->namespaces), compare_namespaces);
+	/* Without namespaces the array is NULL, which qsort must not get. */
+	if (config->n_namespaces > 1)
+		qsort(config->namespaces, config->n_namespaces,
+		      sizeof(*config->namespaces), compare_namespaces);
 	return 0;
 }

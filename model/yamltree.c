@@ -359,12 +359,27 @@ int jn_yaml_parse(const char *data, size_t size, struct jn_node **root,
 	int rc;
 
 	*root = NULL;
+	/* Some editors start UTF-8 files with a byte order mark. libyaml
+	 * skips it only when it detects the encoding itself, and the encoding
+	 * is fixed to UTF-8 below so that UTF-16 files are rejected. */
+	if (size >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0) {
+		data += 3;
+		size -= 3;
+		b.data = data;
+		b.size = size;
+	}
 	/* SIZE may be only the part of a larger file that was read, so the
 	 * message does not state it. */
 	if (size > JN_YAML_MAX_BYTES) {
 		jn_diag_add(diag, whole,
 			    "the file is larger than the limit of %u bytes; check that it is the right file, because a jailnet.yaml is normally a few kilobytes",
 			    JN_YAML_MAX_BYTES);
+		return -1;
+	}
+	if (size >= 2 && (memcmp(data, "\xff\xfe", 2) == 0 ||
+			  memcmp(data, "\xfe\xff", 2) == 0)) {
+		jn_diag_add(diag, whole,
+			    "the file starts with a UTF-16 byte order mark; save it as UTF-8 text");
 		return -1;
 	}
 	nul = memchr(data, '\0', size);

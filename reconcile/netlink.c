@@ -238,8 +238,10 @@ static int receive_batch(struct jn_nl *nl, uint32_t last)
 		for (; mnl_nlmsg_ok(nlh, remaining); nlh = mnl_nlmsg_next(nlh, &remaining)) {
 			if (nlh->nlmsg_type != NLMSG_ERROR)
 				continue;
-			if (error_cb(nlh, nl) == MNL_CB_ERROR && !first_error)
+			if (error_cb(nlh, nl) == MNL_CB_ERROR && !first_error) {
 				first_error = -errno;
+				nl->error_seq = nlh->nlmsg_seq;
+			}
 			if (nlh->nlmsg_seq == last)
 				return first_error;
 		}

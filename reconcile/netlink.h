@@ -18,6 +18,7 @@ struct jn_nl {
 	uint32_t seq;
 	char *buf;		/* receive buffer, JN_NL_BUFSIZE bytes */
 	char error[256];	/* extended ACK text of the last error, or "" */
+	uint32_t error_seq;	/* sequence number of the request that failed */
 	bool dump_interrupted;
 };
 

@@ -21,10 +21,13 @@
 char *jn_nft_rule_identity(struct nftnl_rule *rule)
 {
 	char buf[RULE_MSG_SIZE];
-	struct nlmsghdr *nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_NEWRULE, NFPROTO_INET, 0, 0);
+	struct nlmsghdr *nlh;
 	const struct nlattr *attr;
 	char *exprs = NULL, *udata = NULL, *identity;
 
+	/* Attribute padding is not written by the builder: zero it. */
+	memset(buf, 0, sizeof(buf));
+	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_NEWRULE, NFPROTO_INET, 0, 0);
 	nftnl_rule_nlmsg_build_payload(nlh, rule);
 	mnl_attr_for_each(attr, nlh, sizeof(struct nfgenmsg)) {
 		const void *payload = mnl_attr_get_payload(attr);

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/netfilter.h>
+#include <linux/netfilter/nf_nat.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/rtnetlink.h>
 #include <libnftnl/expr.h>
@@ -130,6 +131,15 @@ static uint32_t source_words(enum jn_source source)
 	}
 }
 
+uint32_t jn_reg32(uint32_t word)
+{
+	/* The kernel reports a 32-bit register that starts a 16-byte one by
+	 * the 16-byte name; use the same name so rules compare equal. */
+	if (word % 4 == 0)
+		return NFT_REG_1 + word / 4;
+	return NFT_REG32_00 + word;
+}
+
 void jn_expr_lookup(struct nftnl_rule *rule, const enum jn_source *sources,
 		    size_t count, const char *set, bool invert, int dreg)
 {
@@ -137,7 +147,7 @@ void jn_expr_lookup(struct nftnl_rule *rule, const enum jn_source *sources,
 	uint32_t word = 0;
 
 	for (size_t i = 0; i < count; i++) {
-		load_source(rule, sources[i], NFT_REG32_00 + word);
+		load_source(rule, sources[i], jn_reg32(word));
 		word += source_words(sources[i]);
 	}
 	expr = expr_new(rule, "lookup");
@@ -168,8 +178,14 @@ void jn_expr_dnat(struct nftnl_rule *rule, int family, uint32_t reg_addr,
 
 	nftnl_expr_set_u32(expr, NFTNL_EXPR_NAT_TYPE, NFT_NAT_DNAT);
 	nftnl_expr_set_u32(expr, NFTNL_EXPR_NAT_FAMILY, (uint32_t)family);
+	/* The kernel reports the max registers and these flags even when only
+	 * the min registers were given; set them so rules compare equal. */
 	nftnl_expr_set_u32(expr, NFTNL_EXPR_NAT_REG_ADDR_MIN, reg_addr);
+	nftnl_expr_set_u32(expr, NFTNL_EXPR_NAT_REG_ADDR_MAX, reg_addr);
 	nftnl_expr_set_u32(expr, NFTNL_EXPR_NAT_REG_PROTO_MIN, reg_port);
+	nftnl_expr_set_u32(expr, NFTNL_EXPR_NAT_REG_PROTO_MAX, reg_port);
+	nftnl_expr_set_u32(expr, NFTNL_EXPR_NAT_FLAGS,
+			   NF_NAT_RANGE_MAP_IPS | NF_NAT_RANGE_PROTO_SPECIFIED);
 }
 
 void jn_expr_masquerade(struct nftnl_rule *rule)

@@ -20,6 +20,9 @@ enum jn_source {
 	JN_SRC_TH_DPORT,
 };
 
+/* The register that holds 32-bit word WORD of the register file, named
+ * the way the kernel reports it. */
+uint32_t jn_reg32(uint32_t word);
 void jn_expr_meta(struct nftnl_rule *rule, uint32_t key, uint32_t dreg);
 void jn_expr_payload(struct nftnl_rule *rule, uint32_t base, uint32_t offset,
 		     uint32_t len, uint32_t dreg);

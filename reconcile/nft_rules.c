@@ -229,7 +229,7 @@ static void publish_rule(struct jn_objlist *list, bool ipv6)
 	/* The map data is the address, then the port in the next 32-bit
 	 * register after it. */
 	jn_expr_dnat(rule, ipv6 ? NFPROTO_IPV6 : NFPROTO_IPV4, NFT_REG_1,
-		     ipv6 ? NFT_REG32_04 : NFT_REG32_01);
+		     jn_reg32(ipv6 ? 4 : 1));
 }
 
 static void build_prerouting(struct jn_objlist *list)

@@ -128,7 +128,8 @@ uint32_t jn_set_flags(const struct jn_set_def *def)
 struct nftnl_set *jn_set_build(const struct jn_set_def *def)
 {
 	struct nftnl_set *set = nftnl_set_alloc();
-	uint32_t field_lens[JN_SET_MAX_FIELDS];
+	/* libnftnl 1.2 takes one byte per field and counts up to a zero. */
+	uint8_t field_lens[JN_SET_MAX_FIELDS + 1] = { 0 };
 
 	if (!set)
 		abort();
@@ -136,17 +137,21 @@ struct nftnl_set *jn_set_build(const struct jn_set_def *def)
 	nftnl_set_set_str(set, NFTNL_SET_TABLE, JN_TABLE_NAME);
 	nftnl_set_set_str(set, NFTNL_SET_NAME, def->name);
 	nftnl_set_set_u32(set, NFTNL_SET_FLAGS, jn_set_flags(def));
+	/* The kernel requires a transaction-local set id on every new set. */
+	nftnl_set_set_u32(set, NFTNL_SET_ID, (uint32_t)(def - jn_set_defs) + 1);
 	nftnl_set_set_u32(set, NFTNL_SET_KEY_TYPE, concat_type(def->key, def->n_key));
 	nftnl_set_set_u32(set, NFTNL_SET_KEY_LEN, concat_len(def->key, def->n_key));
 	if (def->n_data) {
 		nftnl_set_set_u32(set, NFTNL_SET_DATA_TYPE, concat_type(def->data, def->n_data));
 		nftnl_set_set_u32(set, NFTNL_SET_DATA_LEN, concat_len(def->data, def->n_data));
 	}
-	if (def->n_key > 1) {
+	/* Only interval concatenations (the pipapo set type) take field
+	 * lengths; hash sets reject them. */
+	if (def->interval && def->n_key > 1) {
 		for (size_t i = 0; i < def->n_key; i++)
-			field_lens[i] = (uint32_t)jn_field_len(def->key[i]);
+			field_lens[i] = (uint8_t)jn_field_len(def->key[i]);
 		nftnl_set_set_data(set, NFTNL_SET_DESC_CONCAT, field_lens,
-				   (uint32_t)(def->n_key * sizeof(uint32_t)));
+				   (uint32_t)def->n_key);
 	}
 	return set;
 }

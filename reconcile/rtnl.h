@@ -53,14 +53,16 @@ const struct jn_link *jn_rtnl_find_link(const struct jn_rtnl_dump *dump,
 const struct jn_link *jn_rtnl_link_by_index(const struct jn_rtnl_dump *dump,
 					    int ifindex);
 
-/* Make a veth pair: HOST here, JAIL in the namespace JAIL_NETNS_FD, both
- * up and in JN_LINK_GROUP. */
+/* Make a veth pair: HOST here (up), JAIL in the namespace JAIL_NETNS_FD
+ * (down), both in JN_LINK_GROUP. */
 int jn_rtnl_add_veth(struct jn_nl *nl, const char *host, const char *jail,
 		     int jail_netns_fd);
 /* Set a link up, its alias and group, by name. ALIAS may be NULL. */
 int jn_rtnl_set_link(struct jn_nl *nl, const char *name, bool up,
 		     const char *alias, uint32_t group);
 int jn_rtnl_del_link(struct jn_nl *nl, const char *name);
+/* The index of link NAME, or -errno (-ENODEV when absent). */
+int jn_rtnl_ifindex(struct jn_nl *nl, const char *name);
 /* Add or delete ADDR/LEN on IFINDEX. IPv6 addresses skip duplicate
  * address detection, so they are usable at once. */
 int jn_rtnl_addr(struct jn_nl *nl, bool add, int ifindex,

@@ -18,7 +18,6 @@ int jn_rtnl_add_veth(struct jn_nl *nl, const char *host, const char *jail,
 	struct nlmsghdr *nlh = jn_nl_header(nl, buf, RTM_NEWLINK,
 					    NLM_F_CREATE | NLM_F_EXCL);
 	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
-	struct ifinfomsg *peer_ifi;
 	struct nlattr *linkinfo, *data, *peer;
 
 	ifi->ifi_family = AF_UNSPEC;
@@ -29,8 +28,9 @@ int jn_rtnl_add_veth(struct jn_nl *nl, const char *host, const char *jail,
 	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "veth");
 	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
 	peer = mnl_attr_nest_start(nlh, VETH_INFO_PEER);
-	peer_ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*peer_ifi));
-	peer_ifi->ifi_flags = peer_ifi->ifi_change = IFF_UP;
+	/* The peer is brought up afterwards: kernel 6.18 answers ENOTCONN
+	 * to IFF_UP on a peer made in another namespace. */
+	mnl_nlmsg_put_extra_header(nlh, sizeof(struct ifinfomsg));
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, jail);
 	mnl_attr_put_u32(nlh, IFLA_GROUP, JN_LINK_GROUP);
 	mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, (uint32_t)jail_netns_fd);
@@ -105,6 +105,31 @@ int jn_rtnl_default_route(struct jn_nl *nl, bool add, int ifindex,
 	rtm->rtm_type = RTN_UNICAST;
 	mnl_attr_put(nlh, RTA_GATEWAY, gateway->family == AF_INET6 ? 16 : 4,
 		     gateway->addr);
-	mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)ifindex);
+	if (ifindex > 0)
+		mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)ifindex);
 	return jn_nl_request(nl, nlh);
+}
+
+static int ifindex_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
+
+	if (nlh->nlmsg_type == RTM_NEWLINK)
+		*(int *)data = ifi->ifi_index;
+	return 0;
+}
+
+int jn_rtnl_ifindex(struct jn_nl *nl, const char *name)
+{
+	char buf[JN_NL_REQ_SIZE];
+	struct nlmsghdr *nlh = jn_nl_header(nl, buf, RTM_GETLINK, 0);
+	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	int ifindex = 0, rc;
+
+	ifi->ifi_family = AF_UNSPEC;
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	rc = jn_nl_dump(nl, nlh, ifindex_cb, &ifindex);
+	if (rc < 0)
+		return rc;
+	return ifindex > 0 ? ifindex : -ENODEV;
 }

@@ -861,6 +861,40 @@ static void non_utf8_leading(void **state)
 		      "test.yaml:2:7: invalid UTF-8 byte 0xFF (invalid leading UTF-8 octet); save the file as UTF-8 text");
 }
 
+static void utf8_bom_accepted(void **state)
+{
+	struct jn_config config;
+	char *errors;
+
+	(void)state;
+	errors = unit_load("\xef\xbb\xbfversion: 1\r\nnamespaces:\r\n  www:\r\n", &config);
+	assert_string_equal(errors, "");
+	assert_int_equal(config.n_namespaces, 1);
+	free(errors);
+	jn_config_free(&config);
+}
+
+static void utf8_bom_positions(void **state)
+{
+	(void)state;
+	assert_errors("\xef\xbb\xbfversion: 1\nfoo: 1\n",
+		      "test.yaml:2:1: unknown key \"foo\" in the top level; valid keys are version, uplinks and namespaces");
+}
+
+static void utf16_rejected(void **state)
+{
+	static const char data[] = "\xff\xfev\0e\0r\0";
+	struct jn_config config;
+	char *errors;
+
+	(void)state;
+	errors = unit_load_size(data, sizeof(data) - 1, &config);
+	assert_string_equal(errors,
+			    "test.yaml: the file starts with a UTF-16 byte order mark; save it as UTF-8 text");
+	free(errors);
+	jn_config_free(&config);
+}
+
 static void control_character(void **state)
 {
 	(void)state;
@@ -1626,6 +1660,9 @@ int main(void)
 		cmocka_unit_test(nul_escape),
 		cmocka_unit_test(non_utf8_latin1),
 		cmocka_unit_test(non_utf8_leading),
+		cmocka_unit_test(utf8_bom_accepted),
+		cmocka_unit_test(utf8_bom_positions),
+		cmocka_unit_test(utf16_rejected),
 		cmocka_unit_test(control_character),
 		cmocka_unit_test(nesting_at_limit),
 		cmocka_unit_test(nesting_too_deep),
