@@ -145,6 +145,18 @@ struct nftnl_set *jn_set_build(const struct jn_set_def *def)
 		nftnl_set_set_u32(set, NFTNL_SET_DATA_TYPE, concat_type(def->data, def->n_data));
 		nftnl_set_set_u32(set, NFTNL_SET_DATA_LEN, concat_len(def->data, def->n_data));
 	}
+	if (def->n_key == 1 && def->key[0] == JN_F_IFNAME) {
+		/* Tells nft that the key is a string, not a number to byte-swap;
+		 * without it `nft list` prints the names as "". */
+		struct nftnl_udata_buf *udata = nftnl_udata_buf_alloc(64);
+
+		if (!udata)
+			abort();
+		nftnl_udata_put_u32(udata, NFTNL_UDATA_SET_KEYBYTEORDER, 1);
+		nftnl_set_set_data(set, NFTNL_SET_USERDATA, nftnl_udata_buf_data(udata),
+				   nftnl_udata_buf_len(udata));
+		nftnl_udata_buf_free(udata);
+	}
 	/* Only interval concatenations (the pipapo set type) take field
 	 * lengths; hash sets reject them. */
 	if (def->interval && def->n_key > 1) {
