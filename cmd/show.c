@@ -1,11 +1,42 @@
 #include <stdio.h>
+#include <string.h>
 
 #include "cmd/commands.h"
+#include "reconcile/export.h"
+#include "reconcile/host.h"
 
 int cmd_show(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	cmd_error("show is not implemented yet");
-	return JN_EXIT_ERROR;
+	struct jn_objlist observed = { 0 };
+	struct jn_problems problems = { 0 };
+	struct jn_host host;
+	int rc;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			printf("Usage: jailnet show\n\n"
+			       "Print the namespaces, links, addresses and nftables elements that\n"
+			       "jailnet owns on this host, as a config file that apply accepts.\n");
+			return JN_EXIT_OK;
+		}
+		cmd_error("show takes no arguments, but \"%s\" was given", argv[i]);
+		return JN_EXIT_ERROR;
+	}
+	rc = jn_host_open(&host);
+	if (rc < 0) {
+		cmd_error("cannot open netlink sockets: %s (jailnet needs root or CAP_NET_ADMIN)",
+			  strerror(-rc));
+		return JN_EXIT_ERROR;
+	}
+	rc = jn_observe(&host, NULL, &observed, &problems);
+	for (size_t i = 0; i < problems.count; i++)
+		cmd_error("%s", problems.messages[i]);
+	if (rc < 0)
+		cmd_error("cannot read the kernel's state: %s", strerror(-rc));
+	else if (problems.count == 0)
+		jn_export_yaml(&observed, stdout);
+	jn_problems_free(&problems);
+	jn_objlist_free(&observed);
+	jn_host_close(&host);
+	return rc < 0 || problems.count ? JN_EXIT_ERROR : JN_EXIT_OK;
 }
