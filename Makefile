@@ -54,11 +54,25 @@ integration: jailnet
 
 check: unit integration
 
-# The whole suite once more with AddressSanitizer and UBSan.
+# The whole suite once more with AddressSanitizer and UBSan, then a normal
+# build again.
+SANITIZE_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 check-sanitize:
 	$(MAKE) clean
-	$(MAKE) check CFLAGS='-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all' LDFLAGS='-fsanitize=address,undefined'
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		$(MAKE) check CFLAGS='$(SANITIZE_FLAGS)' LDFLAGS='-fsanitize=address,undefined'
 	$(MAKE) clean
+	$(MAKE) all
+
+# Unit tests and plan/apply under valgrind: no leaks, no invalid accesses.
+check-valgrind: all $(UNIT_BIN)
+	$(Q)set -e; for t in $(UNIT_BIN); do \
+		valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
+			--error-exitcode=1 ./$$t >/dev/null; done
+	$(Q)tests/sandbox tests/valgrind-plan-apply
+
+# Everything CI runs.
+test: check check-sanitize check-valgrind
 
 install: jailnet
 	install -D -m 0755 jailnet $(DESTDIR)$(SBINDIR)/jailnet
@@ -69,6 +83,6 @@ uninstall:
 clean:
 	rm -f jailnet libjailnet.a */*.o */*.d tests/unit/*.o tests/unit/*.d $(UNIT_BIN)
 
-.PHONY: all unit integration check check-sanitize install uninstall clean
+.PHONY: all unit integration check check-sanitize check-valgrind test install uninstall clean
 
 -include $(wildcard */*.d tests/unit/*.d)
