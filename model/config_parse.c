@@ -294,7 +294,9 @@ static int default_ifname(const struct jn_namespace *ns, const char *suffix,
 			    strcmp(suffix, "out") == 0 ? "host" : "jail");
 		return -1;
 	}
-	snprintf(out, IFNAMSIZ, "%s", derived);
+	/* memcpy, because GCC at -O1 cannot see the length check above and
+	 * warns that snprintf may truncate. */
+	memcpy(out, derived, strlen(derived) + 1);
 	return 0;
 }
 
@@ -316,8 +318,9 @@ static int parse_namespace_fields(const struct jn_node *value, const char *name,
 				    "%s is empty; name an uplink defined under uplinks, as in uplink: wan, or remove the key",
 				    where);
 			rc = -1;
-		} else
+		} else {
 			ns->uplink_name = xstrdup(node->scalar);
+		}
 		ns->uplink_pos = node->pos;
 	}
 	if ((node = jn_node_get(value, "allow")) && !is_empty(node))

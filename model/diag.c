@@ -77,8 +77,8 @@ static bool entry_precedes(const struct jn_diag_entry *x,
 
 void jn_diag_sort(struct jn_diag *diag)
 {
-	/* Insertion sort, because it is stable: errors at one position keep
-	 * the order in which they were found, so the output is the same on
+	/* Insertion sort, because it is stable. Errors at one position keep
+	 * the order in which they were found, so the output is the same with
 	 * every C library. JN_DIAG_MAX keeps the quadratic cost small. */
 	for (size_t i = 1; i < diag->count; i++) {
 		struct jn_diag_entry entry = diag->entries[i];

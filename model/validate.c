@@ -54,10 +54,11 @@ static int resolve_uplink(const struct jn_config *config, struct jn_namespace *n
 		jn_diag_add(diag, ns->uplink_pos,
 			    "namespaces.%s.uplink: uplink \"%s\" is not defined; use a defined uplink (%s) or add it under uplinks",
 			    ns->name, ns->uplink_name, names);
-	} else
+	} else {
 		jn_diag_add(diag, ns->uplink_pos,
 			    "namespaces.%s.uplink: uplink \"%s\" is not defined; add it under uplinks with its interface",
 			    ns->name, ns->uplink_name);
+	}
 	return -1;
 }
 
@@ -283,7 +284,7 @@ int jn_config_validate(struct jn_config *config, struct jn_diag *diag)
 		rc |= check_namespace(config, i, diag);
 	if (rc < 0 || diag->count)
 		return -1;
-	/* Without namespaces the array is NULL, which qsort must not get. */
+	/* With no namespaces the array may be NULL, which qsort must not get. */
 	if (config->n_namespaces > 1)
 		qsort(config->namespaces, config->n_namespaces,
 		      sizeof(*config->namespaces), compare_namespaces);

@@ -62,9 +62,9 @@ static void node_append(struct jn_node *parent, struct jn_node *key,
 	parent->count = n;
 }
 
-/* Move *POS past byte I of DATA the way libyaml counts marks: columns in
- * characters, so UTF-8 continuation bytes do not count, and CR LF is one
- * line break. */
+/* Move *POS past byte I of DATA, counting as libyaml counts marks.
+ * Columns count characters, so UTF-8 continuation bytes add nothing, and
+ * CR LF is one line break. */
 static void advance_pos(struct jn_pos *pos, const char *data, size_t size,
 			size_t i)
 {
@@ -359,7 +359,7 @@ int jn_yaml_parse(const char *data, size_t size, struct jn_node **root,
 	int rc;
 
 	*root = NULL;
-	/* Some editors start UTF-8 files with a byte order mark. libyaml
+	/* Some editors start UTF-8 files with a byte order mark. libyaml 0.2.5
 	 * skips it only when it detects the encoding itself, and the encoding
 	 * is fixed to UTF-8 below so that UTF-16 files are rejected. */
 	if (size >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0) {

@@ -1,5 +1,5 @@
-/* Parsing and validation of jailnet.yaml, checked on the model structures
- * alone: nothing here touches the kernel. */
+/* Tests of parsing and validation of jailnet.yaml. They check the model
+ * structures only and touch no kernel state. */
 #include "tests/unit/unit.h"
 
 #include <arpa/inet.h>
@@ -69,7 +69,7 @@ static const char *format_addr(const struct jn_prefix *prefix)
 	return jn_prefix_format_addr(prefix, buf);
 }
 
-/* cmocka setup: load YAML that must be valid into a new config. */
+/* Load YAML that must be valid into a new config, for a cmocka setup. */
 static int load_valid(void **state, const char *yaml)
 {
 	struct jn_config *config = unit_xmalloc(sizeof(*config));
@@ -190,8 +190,8 @@ static void assert_allow_list(const struct jn_allow *list, size_t count,
 static void example_allow(void **state)
 {
 	const struct jn_namespace *www = &((struct jn_config *)*state)->namespaces[0];
-	/* Normalized order: by protocol number, then destination, then port.
-	 * "80,443/tcp" gives two entries, "icmp" one without ports. */
+	/* Normalization sorts by protocol number, then destination, then
+	 * port. "80,443/tcp" gives two entries, and "icmp" one without ports. */
 	static const struct expected_allow expected[] = {
 		{ JN_PROTO_ICMP, 0, 0, NULL, 16, 9 },
 		{ JN_PROTO_TCP, 80, 80, NULL, 14, 9 },
@@ -445,7 +445,7 @@ static void unknown_keys_all_reported(void **state)
 static void name_derived_too_long(void **state)
 {
 	(void)state;
-	/* "webserver-01-out" is 16 bytes; "webserver-01-in" fits in 15. */
+	/* "webserver-01-out" is 16 bytes, but "webserver-01-in" fits in 15. */
 	assert_errors(HEAD "  webserver-01:\n    subnets: [10.97.3.0/30]\n",
 		      "test.yaml:6:3: namespace \"webserver-01\": the derived interface name \"webserver-01-out\" is 16 bytes, longer than the kernel's limit of 15; shorten the namespace name to at most 11 bytes or set interfaces.host");
 }
@@ -687,6 +687,28 @@ static void uplink_undefined_names(void **state)
 		      "test.yaml:8:13: namespaces.www.uplink: uplink \"lan\" is not defined; use a defined uplink (\"wan\", \"dmz\") or add it under uplinks");
 }
 
+static void uplink_undefined_many(void **state)
+{
+	char name[61], yaml[1024], expected[512];
+	size_t used;
+
+	(void)state;
+	/* Five names of 61 bytes do not fit in the message, so it lists the
+	 * first three and marks the cut. */
+	memset(name, 'u', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	used = (size_t)snprintf(yaml, sizeof(yaml), "version: 1\nuplinks:\n");
+	for (int i = 0; i < 5; i++)
+		used += (size_t)snprintf(yaml + used, sizeof(yaml) - used,
+					 "  %s%d: { interface: eth%d }\n", name, i, i);
+	snprintf(yaml + used, sizeof(yaml) - used,
+		 "namespaces:\n  www:\n    subnets: [10.97.3.0/30]\n    uplink: lan\n");
+	snprintf(expected, sizeof(expected),
+		 "test.yaml:11:13: namespaces.www.uplink: uplink \"lan\" is not defined; use a defined uplink (\"%s0\", \"%s1\", \"%s2\"...) or add it under uplinks",
+		 name, name, name);
+	assert_errors(yaml, expected);
+}
+
 static void subnet_missing(void **state)
 {
 	(void)state;
@@ -788,7 +810,7 @@ static void yaml_alias(void **state)
 static void yaml_alias_bomb(void **state)
 {
 	(void)state;
-	/* Each level would expand nine times; the first alias stops parsing. */
+	/* Each level would expand nine times, but the first alias stops parsing. */
 	assert_errors("version: 1\n"
 		      "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
 		      "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
@@ -1093,7 +1115,7 @@ static void host_entries_merged(void **state)
 
 	(void)state;
 	/* Host entries have no destination, so they merge instead of
-	 * overlapping: all udp ports contain 53/udp. */
+	 * overlapping. All udp ports contain 53/udp. */
 	errors = unit_load(WWW
 			   "    host:\n"
 			   "      - { proto: udp }\n"
@@ -1637,6 +1659,7 @@ int main(void)
 		cmocka_unit_test(uplink_undefined),
 		cmocka_unit_test(uplink_undefined_none),
 		cmocka_unit_test(uplink_undefined_names),
+		cmocka_unit_test(uplink_undefined_many),
 		cmocka_unit_test(subnet_missing),
 		cmocka_unit_test(subnet_second_ipv4),
 		cmocka_unit_test(subnet_second_ipv6),

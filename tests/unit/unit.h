@@ -79,7 +79,7 @@ static inline char *unit_load(const char *yaml, struct jn_config *config)
 	return unit_load_size(yaml, strlen(yaml), config);
 }
 
-/* Load YAML and return only its diagnostics; the config is freed. */
+/* Load YAML and return only its diagnostics. The config is freed. */
 static inline char *unit_errors(const char *yaml)
 {
 	struct jn_config config;
