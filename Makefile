@@ -9,11 +9,12 @@ VERSION := 0.1.0
 
 CC ?= cc
 CFLAGS ?= -O2 -g
-CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes \
+# Flags the build needs whatever CFLAGS the caller gives.
+override CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes \
 	-Wstrict-prototypes -Wformat=2 -Wpointer-arith -Wcast-align \
 	-Wwrite-strings -Wundef -Wvla -Wnull-dereference -Wimplicit-fallthrough \
 	-Wno-unused-parameter -D_GNU_SOURCE -DJAILNET_VERSION='"$(VERSION)"' -I.
-CFLAGS += $(shell $(PKG_CONFIG) --cflags yaml-0.1 libmnl libnftnl)
+override CFLAGS += $(shell $(PKG_CONFIG) --cflags yaml-0.1 libmnl libnftnl)
 LDLIBS += $(shell $(PKG_CONFIG) --libs yaml-0.1 libmnl libnftnl)
 DEPFLAGS = -MMD -MP
 
@@ -39,6 +40,11 @@ libjailnet.a: $(LIB_OBJ)
 jailnet: $(CMD_OBJ) libjailnet.a
 	$(call quiet,LD,$@)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CMD_OBJ) libjailnet.a $(LDLIBS)
 
+# A test build whose apply fails on request (JAILNET_FAULT_STEP=N), to
+# prove that every step can be undone. The installed binary has no hook.
+jailnet-fault: $(MODEL_SRC) $(RECONCILE_SRC) $(CMD_SRC)
+	$(call quiet,LD,$@)$(CC) $(CFLAGS) -DJAILNET_FAULT_INJECTION $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 %.o: %.c
 	$(call quiet,CC,$@)$(CC) $(CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
@@ -49,7 +55,7 @@ unit: $(UNIT_BIN)
 	$(Q)set -e; for t in $(UNIT_BIN); do echo "== $$t"; ./$$t; done
 
 # Integration tests need root; each one runs in its own sandbox.
-integration: jailnet
+integration: jailnet jailnet-fault
 	$(Q)tests/integration/run-all
 
 check: unit integration
@@ -81,7 +87,7 @@ uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/jailnet
 
 clean:
-	rm -f jailnet libjailnet.a */*.o */*.d tests/unit/*.o tests/unit/*.d $(UNIT_BIN)
+	rm -f jailnet jailnet-fault libjailnet.a */*.o */*.d tests/unit/*.o tests/unit/*.d $(UNIT_BIN)
 
 .PHONY: all unit integration check check-sanitize check-valgrind test install uninstall clean
 

@@ -18,6 +18,6 @@ void cmd_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cmd_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Exit statuses. */
-enum { JN_EXIT_OK = 0, JN_EXIT_ERROR = 1 };
+enum { JN_EXIT_OK = 0, JN_EXIT_ERROR = 1, JN_EXIT_CHANGES = 2, JN_EXIT_LOCKED = 3 };
 
 #endif

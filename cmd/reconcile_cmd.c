@@ -1,144 +1,284 @@
-/* plan and apply: load the file, observe the kernel, diff, and print or
- * carry out the changes. */
+/* plan and apply: load the file, lock, observe the kernel, diff, and print
+ * or carry out the changes. */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 
 #include "cmd/commands.h"
+#include "cmd/config_file.h"
+#include "cmd/options.h"
+#include "cmd/output.h"
+#include "cmd/plan_file.h"
 #include "model/model.h"
-#include "reconcile/apply.h"
-#include "reconcile/desired.h"
-#include "reconcile/diff.h"
-#include "reconcile/host.h"
+#include "reconcile/lock.h"
 #include "reconcile/nft.h"
+#include "reconcile/session.h"
 
-struct run_options {
-	bool apply;
-	const char *path;
+struct run {
+	struct run_options opts;
+	struct report report;
+	struct jn_config config;
+	bool config_loaded;
+	struct saved_plan saved;
+	bool from_plan_file;
+	struct jn_session session;
 };
 
-static void command_usage(FILE *out, bool apply)
+static int load_diag(struct run *run, struct jn_diag *diag, int rc)
 {
-	if (apply)
-		fprintf(out, "Usage: jailnet apply FILE\n\n"
-			     "Make the kernel match FILE, printing each change as it is made.\n"
-			     "Prints nothing when nothing needs to change.\n");
-	else
-		fprintf(out, "Usage: jailnet plan FILE\n\n"
-			     "Print what `jailnet apply FILE` would change, one line per kernel\n"
-			     "object (+ add, ~ change, - remove), then a summary. Changes nothing.\n");
-}
+	jn_diag_sort(diag);
+	for (size_t i = 0; i < diag->count; i++) {
+		char *line = jn_diag_format(diag, i);
 
-static int parse_args(int argc, char **argv, struct run_options *opts)
-{
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			command_usage(stdout, opts->apply);
-			return 1;
-		}
-		if (argv[i][0] == '-' && argv[i][1]) {
-			cmd_error("unknown option %s for %s; see jailnet %s --help", argv[i],
-				  argv[0], argv[0]);
-			return -1;
-		}
-		if (opts->path) {
-			cmd_error("%s takes one FILE, but \"%s\" follows \"%s\"", argv[0], argv[i],
-				  opts->path);
-			return -1;
-		}
-		opts->path = argv[i];
-	}
-	if (!opts->path) {
-		cmd_error("%s needs a FILE, as in: jailnet %s /etc/jailnet/jails.yaml", argv[0],
-			  argv[0]);
-		return -1;
-	}
-	return 0;
-}
-
-static int report_problems(const struct jn_problems *problems, bool apply)
-{
-	for (size_t i = 0; i < problems->count; i++)
-		cmd_error("%s", problems->messages[i]);
-	for (size_t i = 0; i < problems->n_missing_uplinks; i++) {
-		if (apply)
-			cmd_error("%s; create it or fix the uplink's interface before apply",
-				  problems->missing_uplinks[i]);
+		if (run->opts.json)
+			report_error(&run->report, "%s", line);
 		else
-			cmd_warning("%s; apply will fail until it exists",
-				    problems->missing_uplinks[i]);
+			fprintf(stderr, "%s\n", line);
+		free(line);
 	}
-	if (problems->count || (apply && problems->n_missing_uplinks)) {
-		cmd_error("nothing was changed");
-		return -1;
-	}
-	return 0;
+	jn_diag_free(diag);
+	if (rc < 0)
+		jn_config_free(&run->config);
+	run->config_loaded = rc == 0;
+	return rc;
 }
 
-static int reconcile(const struct jn_config *config, bool apply)
+static int load_config(struct run *run)
 {
-	struct jn_objlist desired = { 0 }, observed = { 0 };
-	struct jn_problems problems = { 0 };
-	struct jn_plan plan;
-	struct jn_host host;
-	int rc = jn_host_open(&host);
+	const char *path = run->opts.path;
+	char message[1024];
+	struct jn_diag diag;
 
+	if (run->opts.apply && is_plan_file(path)) {
+		if (load_plan(path, &run->saved, message, sizeof(message)) < 0) {
+			report_error(&run->report, "%s", message);
+			return -1;
+		}
+		run->from_plan_file = true;
+		jn_diag_init(&diag, run->saved.config_path);
+		return load_diag(run, &diag,
+				 jn_config_load_buffer(run->saved.config_path, run->saved.config_text,
+						       run->saved.config_size, &run->config, &diag));
+	}
+	if (!run->opts.trust_writable_config &&
+	    check_config_permissions(path, message, sizeof(message)) < 0) {
+		report_error(&run->report, "%s", message);
+		return -1;
+	}
+	jn_diag_init(&diag, path);
+	return load_diag(run, &diag, jn_config_load(path, &run->config, &diag));
+}
+
+static int take_lock(struct run *run)
+{
+	char holder[64] = "";
+	int rc = jn_session_lock(&run->session, run->opts.wait_seconds, holder, sizeof(holder));
+
+	if (rc == -ETIMEDOUT) {
+		report_error(&run->report,
+			     "another jailnet run (pid %s) holds %s; gave up after waiting %g seconds (raise --wait to wait longer)",
+			     holder, JN_LOCK_PATH, run->opts.wait_seconds);
+		return JN_EXIT_LOCKED;
+	}
 	if (rc < 0) {
-		cmd_error("cannot open netlink sockets: %s (jailnet needs root or CAP_NET_ADMIN)",
-			  strerror(-rc));
+		report_error(&run->report, "cannot take the lock %s: %s", JN_LOCK_PATH, strerror(-rc));
 		return JN_EXIT_ERROR;
 	}
-	jn_desired_build(config, &desired);
-	rc = jn_observe(&host, config, &observed, &problems);
-	if (rc < 0) {
-		cmd_error("cannot read the kernel's state: %s; nothing was changed", strerror(-rc));
-		goto out;
-	}
-	if (report_problems(&problems, apply) < 0) {
-		rc = -1;
-		goto out;
-	}
-	jn_objlist_sort(&desired);
-	jn_objlist_sort(&observed);
-	jn_diff(&desired, &observed, &plan);
-	if (!apply) {
-		jn_plan_print(stdout, &plan);
-	} else if (plan.count) {
-		rc = jn_apply(&host, &plan, &desired, stdout, stderr);
-		if (rc == 0)
-			jn_plan_print_summary(stdout, &plan, true);
-	}
-	jn_plan_free(&plan);
-out:
-	jn_problems_free(&problems);
-	jn_objlist_free(&desired);
-	jn_objlist_free(&observed);
-	jn_host_close(&host);
-	return rc < 0 ? JN_EXIT_ERROR : JN_EXIT_OK;
+	return JN_EXIT_OK;
 }
 
-static int run(int argc, char **argv, bool apply)
+/* Foreign objects always stop the run; blockers stop apply only. */
+static int check_problems(struct run *run)
 {
-	struct run_options opts = { .apply = apply };
-	struct jn_config config;
-	int rc = parse_args(argc, argv, &opts);
+	const struct jn_problems *problems = &run->session.problems;
+	bool blocked = run->opts.apply && problems->n_blockers;
+
+	for (size_t i = 0; !run->opts.json && i < problems->count; i++)
+		cmd_error("%s", problems->messages[i]);
+	for (size_t i = 0; i < problems->n_blockers; i++) {
+		if (run->opts.apply)
+			report_error(&run->report, "%s", problems->blockers[i]);
+		else if (!run->opts.json)
+			cmd_warning("%s", problems->blockers[i]);
+	}
+	if (!problems->count && !blocked)
+		return 0;
+	if (!run->opts.json)
+		cmd_error("nothing was changed");
+	return -1;
+}
+
+static int changes_status(const struct run *run)
+{
+	if (run->opts.detailed_exitcode && run->session.plan.count)
+		return JN_EXIT_CHANGES;
+	return JN_EXIT_OK;
+}
+
+static int finish_plan(struct run *run)
+{
+	const struct jn_plan *plan = &run->session.plan;
+	char message[1024];
+
+	if (jn_session_check(&run->session, run->opts.json ? NULL : stderr) < 0) {
+		if (run->opts.json)
+			report_error(&run->report, "the kernel rejects the nftables changes: %s",
+				     run->session.host.nft.error);
+		return JN_EXIT_ERROR;
+	}
+	if (run->opts.plan_output &&
+	    save_plan(run->opts.plan_output, run->opts.path, &run->session.observed, plan,
+		      message, sizeof(message)) < 0) {
+		report_error(&run->report, "%s", message);
+		return JN_EXIT_ERROR;
+	}
+	if (!run->opts.json && !run->opts.quiet) {
+		for (size_t i = 0; i < plan->count; i++)
+			print_change(stdout, &plan->changes[i], run->opts.color);
+		jn_plan_print_summary(stdout, plan, false);
+	}
+	return changes_status(run);
+}
+
+/* A saved plan applies only to the host state it was made against. */
+static int check_saved_plan(struct run *run)
+{
+	char *lines = plan_lines(&run->session.plan);
+	bool same = state_fingerprint(&run->session.observed) == run->saved.fingerprint &&
+		    strcmp(lines ? lines : "", run->saved.lines) == 0;
+
+	free(lines);
+	if (same)
+		return 0;
+	report_error(&run->report,
+		     "the host changed since the plan %s was made, so it no longer describes what apply would do; nothing was changed. Make a new plan with jailnet plan -o",
+		     run->opts.path);
+	return -1;
+}
+
+static void on_signal(int signal)
+{
+	(void)signal;
+	jn_interrupted = 1;
+}
+
+static void catch_signals(void)
+{
+	struct sigaction action = { .sa_handler = on_signal };
+
+	sigemptyset(&action.sa_mask);
+	sigaction(SIGINT, &action, NULL);
+	sigaction(SIGTERM, &action, NULL);
+}
+
+static void log_changes(const struct jn_plan *plan)
+{
+	openlog("jailnet", LOG_PID, LOG_DAEMON);
+	for (size_t i = 0; i < plan->count; i++) {
+		char *line = NULL;
+		size_t size = 0;
+		FILE *out = open_memstream(&line, &size);
+
+		if (!out)
+			continue;
+		jn_change_print(out, &plan->changes[i]);
+		fclose(out);
+		line[strcspn(line, "\n")] = '\0';
+		syslog(LOG_NOTICE, "%s", line);
+		free(line);
+	}
+	closelog();
+}
+
+static int finish_apply(struct run *run)
+{
+	struct jn_apply_options options = {
+		.out = run->opts.json || run->opts.quiet ? NULL : stdout,
+		.err = stderr,
+		.interruptible = true,
+	};
+	int rc;
+
+	if (run->from_plan_file && check_saved_plan(run) < 0)
+		return JN_EXIT_ERROR;
+	if (run->session.plan.count == 0)
+		return JN_EXIT_OK;
+#ifdef JAILNET_FAULT_INJECTION
+	if (getenv("JAILNET_FAULT_STEP"))
+		options.fail_step = (unsigned)strtoul(getenv("JAILNET_FAULT_STEP"), NULL, 10);
+#endif
+	catch_signals();
+	rc = jn_session_apply(&run->session, &run->config, &options);
+	if (rc < 0) {
+		if (rc == -EINTR)
+			report_error(&run->report, "interrupted by a signal; the changes made were undone");
+		else if (run->opts.json)
+			report_error(&run->report, "apply failed: %s", strerror(-rc));
+		return JN_EXIT_ERROR;
+	}
+	run->report.applied = true;
+	if (run->opts.syslog)
+		log_changes(&run->session.plan);
+	if (!run->opts.json && !run->opts.quiet)
+		jn_plan_print_summary(stdout, &run->session.plan, true);
+	return changes_status(run);
+}
+
+static int reconcile(struct run *run)
+{
+	int status = take_lock(run), rc;
+
+	if (status != JN_EXIT_OK)
+		return status;
+	rc = jn_session_plan(&run->session, &run->config);
+	if (rc < 0) {
+		report_error(&run->report, "cannot read the kernel's state: %s (jailnet needs root or CAP_NET_ADMIN); nothing was changed",
+			     strerror(-rc));
+		return JN_EXIT_ERROR;
+	}
+	run->report.plan = &run->session.plan;
+	run->report.problems = &run->session.problems;
+	if (check_problems(run) < 0)
+		return JN_EXIT_ERROR;
+	if (!run->opts.json)
+		print_report(&run->report);
+	return run->opts.apply ? finish_apply(run) : finish_plan(run);
+}
+
+static int run_command(int argc, char **argv, bool apply)
+{
+	struct run run = { .opts.apply = apply, .session.lock_fd = -1 };
+	int status, rc = parse_run_options(argc, argv, &run.opts);
 
 	if (rc != 0)
 		return rc < 0 ? JN_EXIT_ERROR : JN_EXIT_OK;
-	if (cmd_load_config(opts.path, &config) < 0)
-		return JN_EXIT_ERROR;
-	rc = reconcile(&config, apply);
-	jn_config_free(&config);
-	return rc;
+	run.report = (struct report){
+		.command = apply ? "apply" : "plan", .file = run.opts.path,
+		.json = run.opts.json, .color = run.opts.color, .quiet = run.opts.quiet,
+	};
+	run.session.force = run.opts.force;
+	status = load_config(&run) < 0 ? JN_EXIT_ERROR : reconcile(&run);
+	if (run.opts.json) {
+		run.report.plan = run.report.plan ? &run.session.plan : NULL;
+		print_report(&run.report);
+	}
+	jn_session_close(&run.session);
+	report_free(&run.report);
+	saved_plan_free(&run.saved);
+	if (run.config_loaded)
+		jn_config_free(&run.config);
+	return status;
 }
 
 int cmd_plan(int argc, char **argv)
 {
-	return run(argc, argv, false);
+	return run_command(argc, argv, false);
 }
 
 int cmd_apply(int argc, char **argv)
 {
-	return run(argc, argv, true);
+	return run_command(argc, argv, true);
 }

@@ -190,6 +190,8 @@ static void report_failure(struct jn_host *host, const struct jn_change *change,
 {
 	const char *message = change ? kernel_message(host, change) : host->nft.error;
 
+	if (!err)
+		return;
 	fprintf(err, "jailnet: apply failed: ");
 	if (change)
 		jn_change_print(err, change);
@@ -199,43 +201,88 @@ static void report_failure(struct jn_host *host, const struct jn_change *change,
 		message[0] ? ": " : "", message);
 }
 
+volatile sig_atomic_t jn_interrupted;
+
+/* Returns -EIO for the step that a test build was told to fail. */
+static int injected_fault(const struct jn_apply_options *options, size_t step,
+			  struct jn_host *host)
+{
+#ifdef JAILNET_FAULT_INJECTION
+	if (options->fail_step && options->fail_step == step + 1) {
+		snprintf(host->rtnl.error, sizeof(host->rtnl.error), "injected fault");
+		snprintf(host->nft.error, sizeof(host->nft.error), "injected fault");
+		return -EIO;
+	}
+#else
+	(void)options;
+	(void)step;
+	(void)host;
+#endif
+	return 0;
+}
+
+static void print_line(const struct jn_apply_options *options,
+		       const struct jn_change *change)
+{
+	if (!options->out)
+		return;
+	jn_change_print(options->out, change);
+	fflush(options->out);
+}
+
 static int apply_nft(struct jn_host *host, const struct jn_plan *plan,
-		     const struct jn_objlist *desired, FILE *out, FILE *err)
+		     const struct jn_objlist *desired,
+		     const struct jn_apply_options *options, size_t *steps_done)
 {
 	const struct jn_change *failed = NULL;
 	int rc;
 
 	if (!jn_plan_has_nft(plan))
 		return 0;
-	rc = jn_nft_apply(&host->nft, plan, desired, false, &failed);
+	rc = injected_fault(options, *steps_done, host);
+	if (rc == 0)
+		rc = jn_nft_apply(&host->nft, plan, desired, options->generation, false, &failed);
+	if (rc == -ERESTART)
+		return rc;	/* the caller plans again; nothing was changed */
 	if (rc < 0) {
-		report_failure(host, failed, rc, err);
+		report_failure(host, failed, rc, options->err);
 		return rc;
 	}
+	(*steps_done)++;
 	for (size_t i = 0; i < plan->count; i++)
 		if (jn_change_phase(&plan->changes[i]) == 0)
-			jn_change_print(out, &plan->changes[i]);
-	fflush(out);
+			print_line(options, &plan->changes[i]);
 	return 0;
 }
 
 int jn_apply(struct jn_host *host, const struct jn_plan *plan,
-	     const struct jn_objlist *desired, FILE *out, FILE *err)
+	     const struct jn_objlist *desired, const struct jn_apply_options *options,
+	     size_t *steps_done)
 {
-	int rc = apply_nft(host, plan, desired, out, err);
+	int rc;
 
+	*steps_done = 0;
+	rc = apply_nft(host, plan, desired, options, steps_done);
 	for (size_t i = 0; i < plan->count && rc == 0; i++) {
 		const struct jn_change *change = &plan->changes[i];
 
 		if (jn_change_phase(change) == 0)
 			continue;
-		rc = apply_one(host, change);
-		if (rc < 0) {
-			report_failure(host, change, rc, err);
-			break;
+		if (options->interruptible && jn_interrupted)
+			return -EINTR;
+		if (!change->implied) {
+			rc = injected_fault(options, *steps_done, host);
+			if (rc == 0)
+				rc = apply_one(host, change);
+			if (rc < 0) {
+				report_failure(host, change, rc, options->err);
+				break;
+			}
+			(*steps_done)++;
 		}
-		jn_change_print(out, change);
-		fflush(out);
+		print_line(options, change);
 	}
+	if (rc == 0 && options->interruptible && jn_interrupted)
+		return -EINTR;
 	return rc;
 }

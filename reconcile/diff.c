@@ -100,10 +100,10 @@ static int compare_changes(const void *a, const void *b)
 		return cmp;
 	if (ox->kind != oy->kind)
 		return (ox->kind < oy->kind) != rx ? -1 : 1;
-	/* Rules read best in chain order (position or kernel handle). */
+	/* Rules read best in chain order. */
 	if (ox->kind == JN_KIND_NFT_RULE && strcmp(ox->chain, oy->chain) == 0 &&
-	    ox->handle != oy->handle)
-		return ox->handle < oy->handle ? -1 : 1;
+	    ox->position != oy->position)
+		return ox->position < oy->position ? -1 : 1;
 	return strcmp(ox->id, oy->id);
 }
 

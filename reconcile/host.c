@@ -99,13 +99,28 @@ void jn_problem_add(struct jn_problems *problems, const char *fmt, ...)
 	problems->count++;
 }
 
+void jn_blocker_add(struct jn_problems *problems, const char *fmt, ...)
+{
+	char **grown = realloc(problems->blockers, (problems->n_blockers + 1) * sizeof(*grown));
+	va_list ap;
+
+	if (!grown)
+		abort();
+	problems->blockers = grown;
+	va_start(ap, fmt);
+	if (vasprintf(&grown[problems->n_blockers], fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	problems->n_blockers++;
+}
+
 void jn_problems_free(struct jn_problems *problems)
 {
 	for (size_t i = 0; i < problems->count; i++)
 		free(problems->messages[i]);
 	free(problems->messages);
-	for (size_t i = 0; i < problems->n_missing_uplinks; i++)
-		free(problems->missing_uplinks[i]);
-	free(problems->missing_uplinks);
+	for (size_t i = 0; i < problems->n_blockers; i++)
+		free(problems->blockers[i]);
+	free(problems->blockers);
 	memset(problems, 0, sizeof(*problems));
 }

@@ -36,12 +36,14 @@ void jn_host_forget(struct jn_host *host, const char *name);
 struct jn_problems {
 	char **messages;
 	size_t count;
-	/* Uplinks whose interface does not exist: a warning for plan, an
-	 * error for apply. */
-	char **missing_uplinks;
-	size_t n_missing_uplinks;
+	/* Problems that stop apply but only warn in plan: a missing uplink
+	 * interface, a namespace with processes inside. */
+	char **blockers;
+	size_t n_blockers;
 };
 void jn_problem_add(struct jn_problems *problems, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void jn_blocker_add(struct jn_problems *problems, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void jn_problems_free(struct jn_problems *problems);
 

@@ -224,7 +224,7 @@ static int receive(struct jn_nl *nl, uint32_t seq, struct dump_ctx *ctx)
 
 /* Read one ACK or error per message of a batch, up to the one for LAST.
  * Keeps the first error and its extended ACK text. */
-static int receive_batch(struct jn_nl *nl, uint32_t last)
+static int receive_batch(struct jn_nl *nl, uint32_t begin, uint32_t last)
 {
 	int first_error = 0;
 
@@ -242,7 +242,9 @@ static int receive_batch(struct jn_nl *nl, uint32_t last)
 				first_error = -errno;
 				nl->error_seq = nlh->nlmsg_seq;
 			}
-			if (nlh->nlmsg_seq == last)
+			/* An error on the batch begin message (a changed
+			 * generation) is the only answer the kernel sends. */
+			if (nlh->nlmsg_seq == last || (first_error && nlh->nlmsg_seq == begin))
 				return first_error;
 		}
 	}
@@ -308,5 +310,5 @@ int jn_nl_send_batch(struct jn_nl *nl, const void *buf, size_t len,
 	rc = send_message(nl, buf, len);
 	if (rc < 0)
 		return rc;
-	return receive_batch(nl, last_seq);
+	return receive_batch(nl, ((const struct nlmsghdr *)buf)->nlmsg_seq, last_seq);
 }

@@ -24,4 +24,8 @@ int jn_netns_create(const char *name, int (*setup)(void *data), void *data);
 /* Remove the name; the namespace ends when no process holds it. */
 int jn_netns_delete(const char *name);
 
+/* "PID (COMM), ..." for the processes inside namespace NAME (at most MAX
+ * listed), or NULL when there are none. */
+char *jn_netns_processes(const char *name, size_t max);
+
 #endif

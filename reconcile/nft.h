@@ -62,10 +62,12 @@ int jn_nft_observe(struct jn_nl *nl, struct jn_objlist *list, uint32_t *generati
 
 /* Send the nftables changes of PLAN in one batch. With CHECK_ONLY the batch
  * has no commit, so the kernel validates every message and aborts, as
- * `nft -c` does. Returns 0 or -errno with the kernel's text in nl->error
- * and the failing change in *FAILED (NULL when none can be named). */
+ * `nft -c` does. A nonzero GENERATION makes the kernel reject the batch
+ * with -ERESTART when the ruleset changed since it was read. Returns 0 or
+ * -errno with the kernel's text in nl->error and the failing change in
+ * *FAILED (NULL when none can be named). */
 int jn_nft_apply(struct jn_nl *nl, const struct jn_plan *plan,
-		 const struct jn_objlist *desired, bool check_only,
+		 const struct jn_objlist *desired, uint32_t generation, bool check_only,
 		 const struct jn_change **failed);
 bool jn_plan_has_nft(const struct jn_plan *plan);
 

@@ -1,4 +1,5 @@
 /* Sending the nftables part of a plan as one transaction. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,6 +69,9 @@ static void put_table(struct batch *b, bool add, const struct jn_change *owner,
 	struct nlmsghdr *nlh = message(b, add ? NFT_MSG_NEWTABLE : NFT_MSG_DELTABLE,
 				       add ? NLM_F_CREATE : 0);
 
+	/* An object read from the kernel (when undoing a run) carries a
+	 * handle, which would turn an addition into an update. */
+	nftnl_table_unset(table, NFTNL_TABLE_HANDLE);
 	nftnl_table_nlmsg_build_payload(nlh, table);
 	batch_commit(b, nlh, owner);
 }
@@ -75,7 +79,11 @@ static void put_table(struct batch *b, bool add, const struct jn_change *owner,
 static void put_set(struct batch *b, const struct jn_change *owner, struct nftnl_set *set)
 {
 	struct nlmsghdr *nlh = message(b, NFT_MSG_NEWSET, NLM_F_CREATE);
+	static uint32_t next_id = 1000;
 
+	nftnl_set_unset(set, NFTNL_SET_HANDLE);
+	if (!nftnl_set_is_set(set, NFTNL_SET_ID))
+		nftnl_set_set_u32(set, NFTNL_SET_ID, next_id++);
 	nftnl_set_nlmsg_build_payload(nlh, set);
 	batch_commit(b, nlh, owner);
 }
@@ -85,6 +93,10 @@ static void put_chain(struct batch *b, const struct jn_change *owner,
 {
 	struct nlmsghdr *nlh = message(b, NFT_MSG_NEWCHAIN, NLM_F_CREATE);
 
+	nftnl_chain_unset(chain, NFTNL_CHAIN_HANDLE);
+	nftnl_chain_unset(chain, NFTNL_CHAIN_USE);
+	nftnl_chain_unset(chain, NFTNL_CHAIN_BYTES);
+	nftnl_chain_unset(chain, NFTNL_CHAIN_PACKETS);
 	nftnl_chain_nlmsg_build_payload(nlh, chain);
 	batch_commit(b, nlh, owner);
 }
@@ -93,6 +105,8 @@ static void put_rule(struct batch *b, const struct jn_change *owner, struct nftn
 {
 	struct nlmsghdr *nlh = message(b, NFT_MSG_NEWRULE, NLM_F_CREATE | NLM_F_APPEND);
 
+	nftnl_rule_unset(rule, NFTNL_RULE_HANDLE);
+	nftnl_rule_unset(rule, NFTNL_RULE_POSITION);
 	nftnl_rule_nlmsg_build_payload(nlh, rule);
 	batch_commit(b, nlh, owner);
 }
@@ -207,7 +221,7 @@ static void put_desired(struct batch *b, const struct jn_objlist *desired,
 
 			if (obj->kind != kind || (chain && strcmp(obj->chain, chain) != 0))
 				continue;
-			if (kind == JN_KIND_NFT_RULE && obj->handle != pos)
+			if (kind == JN_KIND_NFT_RULE && obj->position != pos)
 				continue;
 			found = true;
 			if (kind == JN_KIND_NFT_TABLE)
@@ -282,9 +296,11 @@ static void put_element_run(struct batch *b, uint16_t type, struct elem_run *run
 static void build_rebuild(struct batch *b, const struct jn_objlist *desired,
 			  const struct jn_change *cause)
 {
+	struct nftnl_table *table = jn_table_build();
 	struct elem_run adds = { 0 };
 
-	put_table(b, false, cause, ((const struct jn_obj *)desired->items)->nft);
+	put_table(b, false, cause, table);
+	nftnl_table_free(table);
 	put_desired(b, desired, JN_KIND_NFT_TABLE, NULL, cause);
 	put_desired(b, desired, JN_KIND_NFT_SET, NULL, cause);
 	put_desired(b, desired, JN_KIND_NFT_CHAIN, NULL, cause);
@@ -377,17 +393,22 @@ static const struct jn_change *owner_of(const struct batch *b, uint32_t seq)
 }
 
 int jn_nft_apply(struct jn_nl *nl, const struct jn_plan *plan,
-		 const struct jn_objlist *desired, bool check_only,
+		 const struct jn_objlist *desired, uint32_t generation, bool check_only,
 		 const struct jn_change **failed)
 {
 	struct batch b = { .nl = nl };
 	const struct jn_change *cause = rebuild_cause(plan);
+	struct nlmsghdr *begin;
 	uint32_t last_seq;
 	int rc;
 
 	*failed = NULL;
-	nftnl_batch_begin(batch_reserve(&b), jn_nl_next_seq(nl));
-	b.len += ((struct nlmsghdr *)b.buf)->nlmsg_len;
+	begin = nftnl_batch_begin(batch_reserve(&b), jn_nl_next_seq(nl));
+	/* The kernel rejects the batch with ERESTART if another program
+	 * changed the ruleset since GENERATION was read. */
+	if (generation)
+		mnl_attr_put_u32(begin, NFNL_BATCH_GENID, htonl(generation));
+	b.len += begin->nlmsg_len;
 	if (cause)
 		build_rebuild(&b, desired, cause);
 	else

@@ -55,8 +55,7 @@ static void add_rules(struct jn_objlist *list, const struct jn_chain_def *def)
 
 		free(obj->id);
 		obj->id = jn_sprintf("%s %s", def->name, identity);
-		/* The position in the chain, for the order of a rewrite. */
-		obj->handle = i - first;
+		obj->position = (unsigned)(i - first);
 		free(identity);
 	}
 }

@@ -143,6 +143,13 @@ static int rule_cb(const struct nlmsghdr *nlh, void *data)
 	obj->owned = true;
 	obj->chain = jn_strdup(chain);
 	obj->nft = rule;
+	/* A dump lists each chain's rules in order. */
+	for (size_t i = 0; i + 1 < ctx->list->count; i++) {
+		const struct jn_obj *other = &ctx->list->items[i];
+
+		if (other->kind == JN_KIND_NFT_RULE && strcmp(other->chain, chain) == 0)
+			obj->position++;
+	}
 	free(identity);
 	free(id);
 	free(comment);

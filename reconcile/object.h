@@ -45,6 +45,7 @@ struct jn_obj {
 	char *set;			/* nftables set of an element */
 	void *nft;			/* libnftnl object, owned by the list */
 	uint64_t handle;		/* nftables handle of an observed object */
+	unsigned position;		/* a rule's index in its chain */
 };
 
 struct jn_objlist {

@@ -281,18 +281,11 @@ static void check_uplinks(struct observe_ctx *ctx)
 
 	for (size_t i = 0; config && i < config->n_uplinks; i++) {
 		const struct jn_uplink *uplink = &config->uplinks[i];
-		char **grown;
 
-		if (jn_rtnl_find_link(&ctx->host_dump, uplink->ifname))
-			continue;
-		grown = realloc(problems->missing_uplinks,
-				(problems->n_missing_uplinks + 1) * sizeof(*grown));
-		if (!grown)
-			abort();
-		problems->missing_uplinks = grown;
-		grown[problems->n_missing_uplinks++] =
-			jn_sprintf("uplink %s: interface %s does not exist", uplink->name,
-				   uplink->ifname);
+		if (!jn_rtnl_find_link(&ctx->host_dump, uplink->ifname))
+			jn_blocker_add(problems,
+				       "uplink %s: interface %s not found; create it or fix uplinks.%s.interface",
+				       uplink->name, uplink->ifname, uplink->name);
 	}
 }
 

@@ -18,10 +18,14 @@ NETCHECK="python3 $ROOT/tests/integration/netcheck.py"
 WORK=$(mktemp -d /tmp/jailnet-test.XXXXXX)
 FAILURES=0
 CHECKS=0
-trap 'rm -rf "$WORK"; finish_test' EXIT
+SKIPS=0
+SERVER_PIDS=()
+trap finish_test EXIT
 
 finish_test() {
 	local rc=$?
+	stop_servers
+	rm -rf "$WORK"
 	if [[ $FAILURES -gt 0 ]]; then
 		echo "FAIL: $(basename "$0"): $FAILURES of $CHECKS checks failed"
 		exit 1
@@ -34,7 +38,11 @@ finish_test() {
 		echo "FAIL: $(basename "$0"): ran no checks"
 		exit 1
 	fi
-	echo "ok: $(basename "$0"): $CHECKS checks"
+	if [[ $SKIPS -gt 0 ]]; then
+		echo "ok: $(basename "$0"): $CHECKS checks, $SKIPS skipped (not counted)"
+	else
+		echo "ok: $(basename "$0"): $CHECKS checks"
+	fi
 }
 
 pass() { CHECKS=$((CHECKS + 1)); }
@@ -42,6 +50,25 @@ fail() {
 	CHECKS=$((CHECKS + 1))
 	FAILURES=$((FAILURES + 1))
 	echo "  not ok: $*" >&2
+}
+
+# End the background servers that the test started (their pids are in
+# SERVER_PIDS); each also ends by itself after its own time limit.
+stop_servers() {
+	local pid
+
+	for pid in "${SERVER_PIDS[@]}"; do
+		kill "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	done
+	SERVER_PIDS=()
+}
+
+# skip NAME REASON: a check that could not run here. It is printed and is
+# not counted as a check, so a test made only of skips fails.
+skip() {
+	SKIPS=$((SKIPS + 1))
+	echo "  skip: $1: $2" >&2
 }
 
 # check NAME COMMAND...: COMMAND must exit 0.
@@ -111,4 +138,82 @@ wait_for() {
 		sleep 0.1
 	done
 	return 1
+}
+
+# check_drift NAME FILE EXPECTED: `jailnet plan FILE` exits 0 and prints
+# exactly EXPECTED (every change line and the summary); `jailnet apply
+# FILE` exits 0 and prints the same lines with "Applied:" in place of
+# "Plan:"; the plan after it is "No changes.".
+check_drift() {
+	local name=$1 file=$2 expected=$3
+
+	run_jailnet plan "$file"
+	check_eq "$name: plan exits 0" 0 "$RC"
+	check_eq "$name: plan" "$expected" "$OUT"
+	run_jailnet apply "$file"
+	check_eq "$name: apply exits 0" 0 "$RC"
+	check_eq "$name: apply" "$(sed '$s/^Plan:/Applied:/' <<<"$expected")" "$OUT"
+	run_jailnet plan "$file"
+	check_eq "$name: plan after apply" "No changes." "$OUT"
+}
+
+# Print "ADDRESS/LENGTH ..." of the global addresses on IFNAME in namespace
+# NS ("" for the host).
+global_addrs() {
+	local ns=$1 ifname=$2
+
+	ip ${ns:+-n "$ns"} -j addr show dev "$ifname" |
+		jq -r '[.[0].addr_info[] | select(.scope == "global") | "\(.local)/\(.prefixlen)"] | join(" ")'
+}
+
+# Print "GATEWAY DEV PROTOCOL" of the default route of FAMILY (4 or 6) in
+# namespace NS.
+default_route() {
+	local ns=$1 family=$2
+
+	ip -n "$ns" -j "-$family" route show default |
+		jq -r '.[] | "\(.gateway) \(.dev) \(.protocol)"'
+}
+
+# Print the namespaces of the sandbox, one name a line.
+netns_names() {
+	ip -j netns list | jq -r '.[].name' | sort
+}
+
+# Wait (at most 10 s) until no address on the host or in any namespace is
+# tentative. IPv6 duplicate address detection of link-local addresses ends
+# about a second after a link comes up, and the kernel then changes the
+# address and adds routes; a test that compares state or watches netlink
+# waits for that first.
+wait_dad_done() {
+	local i ns tentative
+
+	for i in $(seq 100); do
+		tentative=$(ip -j addr show | jq '[.[].addr_info[] | select(.tentative == true)] | length')
+		for ns in $(netns_names); do
+			tentative=$((tentative + $(ip -n "$ns" -j addr show |
+				jq '[.[].addr_info[] | select(.tentative == true)] | length')))
+		done
+		if [[ $tentative -eq 0 ]]; then return 0; fi
+		sleep 0.1
+	done
+	return 1
+}
+
+# Print the sandbox's network state: the nftables ruleset, the forwarding
+# sysctls, and the links, addresses and routes on the host and in every
+# namespace. Equal output before and after a command means the command
+# changed none of it (call wait_dad_done first).
+network_snapshot() {
+	local ns
+
+	nft -j list ruleset
+	cat /proc/sys/net/ipv4/ip_forward /proc/sys/net/ipv6/conf/all/forwarding
+	for ns in "" $(netns_names); do
+		echo "namespace ${ns:-(host)}"
+		ip ${ns:+-n "$ns"} -j -d link show
+		ip ${ns:+-n "$ns"} -j addr show
+		ip ${ns:+-n "$ns"} -j -4 route show table all
+		ip ${ns:+-n "$ns"} -j -6 route show table all
+	done
 }

@@ -1,0 +1,177 @@
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/commands.h"
+#include "cmd/output.h"
+
+void report_error(struct report *report, const char *fmt, ...)
+{
+	char **grown = realloc(report->errors, (report->n_errors + 1) * sizeof(*grown));
+	va_list ap;
+
+	if (!grown)
+		abort();
+	report->errors = grown;
+	va_start(ap, fmt);
+	if (vasprintf(&grown[report->n_errors], fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	if (!report->json)
+		cmd_error("%s", grown[report->n_errors]);
+	report->n_errors++;
+}
+
+void report_free(struct report *report)
+{
+	for (size_t i = 0; i < report->n_errors; i++)
+		free(report->errors[i]);
+	free(report->errors);
+	report->errors = NULL;
+	report->n_errors = 0;
+}
+
+void print_change(FILE *out, const struct jn_change *change, bool color)
+{
+	static const char *const colors[] = {
+		[JN_ADD] = "\033[32m", [JN_CHANGE] = "\033[33m", [JN_REMOVE] = "\033[31m",
+	};
+
+	if (color)
+		fputs(colors[change->action], out);
+	jn_change_print(out, change);
+	if (color)
+		fputs("\033[0m", out);
+}
+
+static void json_string(FILE *out, const char *text)
+{
+	fputc('"', out);
+	for (const unsigned char *c = (const unsigned char *)text; c && *c; c++) {
+		if (*c == '"' || *c == '\\')
+			fprintf(out, "\\%c", *c);
+		else if (*c == '\n')
+			fputs("\\n", out);
+		else if (*c < 0x20)
+			fprintf(out, "\\u%04x", *c);
+		else
+			fputc(*c, out);
+	}
+	fputc('"', out);
+}
+
+static void json_state(FILE *out, const struct jn_obj *obj)
+{
+	if (!obj) {
+		fputs("null", out);
+		return;
+	}
+	fputs("{\"value\": ", out);
+	json_string(out, obj->detail ? obj->detail : obj->value);
+	fputs("}", out);
+}
+
+static const char *action_name(enum jn_action action)
+{
+	return action == JN_ADD ? "add" : action == JN_CHANGE ? "change" : "remove";
+}
+
+static void json_change(FILE *out, const struct jn_change *change)
+{
+	const struct jn_obj *obj = jn_change_obj(change);
+
+	fputs("    {\"action\": ", out);
+	json_string(out, action_name(change->action));
+	fputs(", \"kind\": ", out);
+	json_string(out, jn_kind_name(obj->kind));
+	fputs(", \"namespace\": ", out);
+	if (obj->group)
+		json_string(out, obj->group);
+	else
+		fputs("null", out);
+	fputs(", \"id\": ", out);
+	json_string(out, obj->id);
+	fputs(", \"description\": ", out);
+	json_string(out, obj->label);
+	fputs(", \"before\": ", out);
+	json_state(out, change->observed);
+	fputs(", \"after\": ", out);
+	json_state(out, change->desired);
+	fputs("}", out);
+}
+
+static void json_strings(FILE *out, const char *key, char **items, size_t count,
+			 char **more, size_t n_more)
+{
+	fprintf(out, "  \"%s\": [", key);
+	for (size_t i = 0; i < count + n_more; i++) {
+		fputs(i ? ", " : "", out);
+		json_string(out, i < count ? items[i] : more[i - count]);
+	}
+	fputs("]", out);
+}
+
+static void print_json(const struct report *report)
+{
+	const struct jn_plan *plan = report->plan;
+	const struct jn_problems *problems = report->problems;
+	bool is_apply = strcmp(report->command, "apply") == 0;
+
+	printf("{\n  \"format_version\": 1,\n  \"command\": ");
+	json_string(stdout, report->command);
+	printf(",\n  \"file\": ");
+	json_string(stdout, report->file);
+	printf(",\n  \"changes\": [");
+	for (size_t i = 0; plan && i < plan->count; i++) {
+		fputs(i ? ",\n" : "\n", stdout);
+		json_change(stdout, &plan->changes[i]);
+	}
+	printf("%s],\n", plan && plan->count ? "\n  " : "");
+	printf("  \"summary\": {\"add\": %zu, \"change\": %zu, \"remove\": %zu},\n",
+	       plan ? plan->n_add : 0, plan ? plan->n_change : 0, plan ? plan->n_remove : 0);
+	if (is_apply)
+		printf("  \"applied\": %s,\n", report->applied ? "true" : "false");
+	json_strings(stdout, "warnings", plan ? plan->warnings : NULL, plan ? plan->n_warnings : 0,
+		     is_apply || !problems ? NULL : problems->blockers,
+		     is_apply || !problems ? 0 : problems->n_blockers);
+	printf(",\n");
+	json_strings(stdout, "errors", problems ? problems->messages : NULL,
+		     problems ? problems->count : 0, report->errors, report->n_errors);
+	printf("\n}\n");
+}
+
+void print_report(const struct report *report)
+{
+	if (report->json) {
+		print_json(report);
+		return;
+	}
+	for (size_t i = 0; report->plan && i < report->plan->n_warnings; i++)
+		cmd_warning("%s", report->plan->warnings[i]);
+}
+
+void print_objects_json(FILE *out, const struct jn_objlist *list)
+{
+	fputs("{\n  \"format_version\": 1,\n  \"command\": \"show\",\n  \"objects\": [", out);
+	for (size_t i = 0; i < list->count; i++) {
+		const struct jn_obj *obj = &list->items[i];
+
+		fputs(i ? ",\n    {\"kind\": " : "\n    {\"kind\": ", out);
+		json_string(out, jn_kind_name(obj->kind));
+		fputs(", \"namespace\": ", out);
+		if (obj->group)
+			json_string(out, obj->group);
+		else
+			fputs("null", out);
+		fputs(", \"id\": ", out);
+		json_string(out, obj->id);
+		fputs(", \"description\": ", out);
+		json_string(out, obj->label);
+		fputs(", \"value\": ", out);
+		json_string(out, obj->detail ? obj->detail : obj->value);
+		fputs(", \"owned\": ", out);
+		fputs(obj->owned ? "true}" : "false}", out);
+	}
+	fputs(list->count ? "\n  ]\n}\n" : "]\n}\n", out);
+}
