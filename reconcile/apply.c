@@ -70,6 +70,20 @@ static int set_veth_up(struct jn_host *host, const struct jn_obj *obj)
 	return rc;
 }
 
+/* After a namespace goes away the kernel deletes its veth peers
+ * asynchronously, so the host end's name can still be taken for a moment:
+ * wait for it, at most 2 s. */
+static int add_veth_waiting(struct jn_host *host, const struct jn_obj *obj, int fd)
+{
+	int rc = jn_rtnl_add_veth(&host->rtnl, obj->ifname, obj->peer_ifname, fd);
+
+	for (int i = 0; rc == -EEXIST && i < 40; i++) {
+		usleep(50 * 1000);
+		rc = jn_rtnl_add_veth(&host->rtnl, obj->ifname, obj->peer_ifname, fd);
+	}
+	return rc;
+}
+
 static int apply_veth(struct jn_host *host, const struct jn_change *change)
 {
 	const struct jn_obj *obj = jn_change_obj(change);
@@ -81,16 +95,18 @@ static int apply_veth(struct jn_host *host, const struct jn_change *change)
 		fd = jn_netns_open(obj->netns);
 		if (fd < 0)
 			return fd;
-		rc = jn_rtnl_add_veth(&host->rtnl, obj->ifname, obj->peer_ifname, fd);
+		rc = add_veth_waiting(host, obj, fd);
 		close(fd);
 		return rc < 0 ? rc : set_veth_up(host, obj);
 	case JN_CHANGE:
 		return set_veth_up(host, obj);
 	case JN_REMOVE:
+		/* ENODEV: the kernel removed it with its namespace meanwhile. */
 		if (obj->ifname[0])
-			return jn_rtnl_del_link(&host->rtnl, obj->ifname);
-		nl = netns_rtnl(host, obj->netns, &rc);
-		return nl ? jn_rtnl_del_link(nl, obj->peer_ifname) : rc;
+			rc = jn_rtnl_del_link(&host->rtnl, obj->ifname);
+		else if ((nl = netns_rtnl(host, obj->netns, &rc)))
+			rc = jn_rtnl_del_link(nl, obj->peer_ifname);
+		return rc == -ENODEV ? 0 : rc;
 	}
 	return -EINVAL;
 }

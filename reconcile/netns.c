@@ -89,7 +89,8 @@ static int prepare_dir(void)
 
 /* Enter a new namespace, run SETUP there, and bind it to PATH. The caller
  * returns to the namespace it came from. */
-static int create_inside(const char *path, int (*setup)(void *data), void *data)
+static int create_inside(const char *name, const char *path,
+			 int (*setup)(void *data), void *data)
 {
 	int fd, rc;
 
@@ -98,11 +99,13 @@ static int create_inside(const char *path, int (*setup)(void *data), void *data)
 	if (setup && (rc = setup(data)) < 0)
 		return rc;
 	fd = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0);
+	if (fd < 0 && errno == EEXIST && jn_netns_is_placeholder(name))
+		fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	close(fd);
-	/* NOTE: a kill between open() and mount() leaves an empty file that
-	 * is not a namespace; jn_netns_open() reports it as -ENOTNAM. */
+	/* A kill between open() and mount() leaves an empty file that is not
+	 * a namespace; jn_netns_is_placeholder() recognizes it later. */
 	if (mount("/proc/thread-self/ns/net", path, "none", MS_BIND, NULL) < 0) {
 		rc = -errno;
 		unlink(path);
@@ -123,7 +126,7 @@ int jn_netns_create(const char *name, int (*setup)(void *data), void *data)
 	self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
 	if (self < 0)
 		return -errno;
-	rc = create_inside(path, setup, data);
+	rc = create_inside(name, path, setup, data);
 	/* Staying in the new namespace would point every later step at it. */
 	if (setns(self, CLONE_NEWNET) < 0)
 		abort();
@@ -131,6 +134,17 @@ int jn_netns_create(const char *name, int (*setup)(void *data), void *data)
 	if (rc < 0)
 		return rc;
 	return jn_netns_open(name);
+}
+
+bool jn_netns_is_placeholder(const char *name)
+{
+	char path[PATH_MAX];
+	struct statfs fs;
+	struct stat st;
+
+	netns_path(name, path, sizeof(path));
+	return statfs(path, &fs) == 0 && fs.f_type != NSFS_MAGIC &&
+	       stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0;
 }
 
 int jn_netns_delete(const char *name)

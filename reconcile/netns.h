@@ -3,6 +3,7 @@
 #ifndef JAILNET_NETNS_H
 #define JAILNET_NETNS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define JN_NETNS_DIR "/run/netns"
@@ -20,6 +21,10 @@ int jn_netns_open(const char *name);
  * is published, so the namespace is never visible unmarked. Returns an fd
  * of the new namespace or -errno. */
 int jn_netns_create(const char *name, int (*setup)(void *data), void *data);
+
+/* Whether NAME is an empty regular file that no namespace is mounted on:
+ * what `ip netns add` or jailnet leave when killed halfway. */
+bool jn_netns_is_placeholder(const char *name);
 
 /* Remove the name; the namespace ends when no process holds it. */
 int jn_netns_delete(const char *name);

@@ -85,7 +85,8 @@ static void add_routes(struct observe_ctx *ctx, const struct observed_ns *ns)
 		char text[JN_PREFIX_STRLEN], *id, *value, *label;
 		struct jn_obj *obj;
 
-		if (route->protocol != JN_ROUTE_PROTOCOL || route->table != 254)
+		if (route->protocol != JN_ROUTE_PROTOCOL || route->table != 254 ||
+		    route->dst_len != 0)
 			continue;
 		id = jn_route_id(ns->name, route->family);
 		value = jn_sprintf("via %s dev %s",
@@ -205,7 +206,8 @@ static int observe_netns(struct observe_ctx *ctx, const char *name)
 	int rc;
 
 	if (!nl) {
-		if (err == -ENOTNAM && name_is_desired(ctx->config, name))
+		if (err == -ENOTNAM && name_is_desired(ctx->config, name) &&
+		    !jn_netns_is_placeholder(name))
 			jn_problem_add(ctx->problems,
 				       "%s/%s exists but is not a network namespace mount; remove the file or rename the namespace in the config",
 				       JN_NETNS_DIR, name);
@@ -274,6 +276,51 @@ static void check_foreign_links(struct observe_ctx *ctx)
 	}
 }
 
+static void check_overlap(struct observe_ctx *ctx, const struct jn_namespace *ns,
+			  const struct jn_prefix *subnet)
+{
+	const struct jn_rtnl_dump *dump = &ctx->host_dump;
+	char a[JN_PREFIX_STRLEN], b[JN_PREFIX_STRLEN];
+
+	if (!subnet->family)
+		return;
+	for (size_t i = 0; i < dump->n_addrs; i++) {
+		const struct jn_link *link = jn_rtnl_link_by_index(dump, dump->addrs[i].ifindex);
+
+		if (!link || is_marked(link) || is_link_local(&dump->addrs[i].prefix) ||
+		    !jn_prefix_overlaps(&dump->addrs[i].prefix, subnet))
+			continue;
+		jn_problem_add(ctx->problems,
+			       "subnet %s of namespace %s overlaps address %s on %s, which jailnet does not manage; choose another subnet",
+			       jn_prefix_format(subnet, a), ns->name,
+			       jn_prefix_format(&dump->addrs[i].prefix, b), link->name);
+	}
+	for (size_t i = 0; i < dump->n_routes; i++) {
+		const struct jn_route *route = &dump->routes[i];
+		const struct jn_link *link = jn_rtnl_link_by_index(dump, route->oif);
+
+		/* Default routes overlap everything; routes on jailnet's own
+		 * links are the kernel's prefix routes for its addresses. */
+		if (route->dst_len == 0 || (link && is_marked(link)) ||
+		    !jn_prefix_overlaps(&route->dst, subnet))
+			continue;
+		jn_problem_add(ctx->problems,
+			       "subnet %s of namespace %s overlaps route %s%s%s, which jailnet does not manage; choose another subnet",
+			       jn_prefix_format(subnet, a), ns->name, jn_prefix_format(&route->dst, b),
+			       link ? " dev " : "", link ? link->name : "");
+	}
+}
+
+static void check_subnets(struct observe_ctx *ctx)
+{
+	for (size_t i = 0; ctx->config && i < ctx->config->n_namespaces; i++) {
+		const struct jn_namespace *ns = &ctx->config->namespaces[i];
+
+		check_overlap(ctx, ns, &ns->subnet4);
+		check_overlap(ctx, ns, &ns->subnet6);
+	}
+}
+
 static void check_uplinks(struct observe_ctx *ctx)
 {
 	const struct jn_config *config = ctx->config;
@@ -338,6 +385,7 @@ int jn_observe(struct jn_host *host, const struct jn_config *config,
 		observe_orphan_links(&ctx);
 		check_foreign_links(&ctx);
 		check_uplinks(&ctx);
+		check_subnets(&ctx);
 		observe_sysctl(&ctx, JN_SYSCTL_IPV4_FORWARD);
 		observe_sysctl(&ctx, JN_SYSCTL_IPV6_FORWARD);
 	}

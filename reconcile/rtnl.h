@@ -28,6 +28,7 @@ struct jn_addr {
 
 struct jn_route {
 	int family;
+	struct jn_prefix dst;	/* length 0 for a default route */
 	uint8_t dst_len;
 	uint8_t protocol;
 	uint32_t table;
@@ -44,7 +45,7 @@ struct jn_rtnl_dump {
 	size_t n_routes;
 };
 
-/* Dump links, addresses and default routes of the main table of the
+/* Dump links, addresses and the unicast routes of the main table of the
  * namespace NL is bound to. Returns 0 or -errno. */
 int jn_rtnl_dump(struct jn_nl *nl, struct jn_rtnl_dump *dump);
 void jn_rtnl_dump_free(struct jn_rtnl_dump *dump);

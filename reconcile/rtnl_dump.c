@@ -138,13 +138,18 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
 	size_t len = rtm->rtm_family == AF_INET6 ? 16 : 4;
 	struct jn_route *route;
 
-	if (nlh->nlmsg_type != RTM_NEWROUTE || rtm->rtm_dst_len != 0 ||
-	    rtm->rtm_type != RTN_UNICAST ||
+	if (nlh->nlmsg_type != RTM_NEWROUTE || rtm->rtm_type != RTN_UNICAST ||
+	    (rtm->rtm_family != AF_INET && rtm->rtm_family != AF_INET6) ||
 	    mnl_attr_parse(nlh, sizeof(*rtm), route_table_cb, table) < 0)
 		return 0;
 	dump->routes = grow(dump->routes, dump->n_routes, sizeof(*dump->routes));
 	route = &dump->routes[dump->n_routes++];
 	route->family = rtm->rtm_family;
+	route->dst_len = rtm->rtm_dst_len;
+	route->dst.family = rtm->rtm_family;
+	route->dst.len = rtm->rtm_dst_len;
+	if (table[RTA_DST] && mnl_attr_get_payload_len(table[RTA_DST]) == len)
+		memcpy(route->dst.addr, mnl_attr_get_payload(table[RTA_DST]), len);
 	route->protocol = rtm->rtm_protocol;
 	route->table = attr_is_u32(table[RTA_TABLE]) ? mnl_attr_get_u32(table[RTA_TABLE])
 						     : rtm->rtm_table;
