@@ -140,10 +140,10 @@ wait_for() {
 	return 1
 }
 
-# check_drift NAME FILE EXPECTED: `jailnet plan FILE` exits 0 and prints
-# exactly EXPECTED (every change line and the summary); `jailnet apply
-# FILE` exits 0 and prints the same lines with "Applied:" in place of
-# "Plan:"; the plan after it is "No changes.".
+# check_drift NAME FILE EXPECTED: check that `jailnet plan FILE` exits 0
+# and prints exactly EXPECTED, every change line and the summary. Then
+# check that `jailnet apply FILE` exits 0 and prints the same lines with
+# "Applied:" in place of "Plan:", and that the next plan is "No changes.".
 check_drift() {
 	local name=$1 file=$2 expected=$3
 
@@ -182,9 +182,9 @@ netns_names() {
 
 # Wait (at most 10 s) until no address on the host or in any namespace is
 # tentative. IPv6 duplicate address detection of link-local addresses ends
-# about a second after a link comes up, and the kernel then changes the
-# address and adds routes; a test that compares state or watches netlink
-# waits for that first.
+# a few seconds after a link comes up, and then the kernel changes the
+# address and adds routes. Tests that compare state or watch netlink call
+# this first, so that those kernel events fall outside what they check.
 wait_dad_done() {
 	local i ns tentative
 

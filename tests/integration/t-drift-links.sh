@@ -1,8 +1,8 @@
-# Drift of namespaces, veth pairs, addresses and routes: after apply, one
-# object is changed by hand; plan must list exactly the repair, apply must
-# make it, and the plan after that must be empty. Several cases list more
-# than the object changed by hand, because the kernel removes some objects
-# along with it; each case says which.
+# Drift of namespaces, veth pairs, addresses and routes. After apply, one
+# object is changed by hand. Plan must list exactly the repair, apply must
+# make it, and the plan after that must be empty. Some cases list more
+# than the object changed by hand, because the kernel removes other
+# objects with it. Each case says which.
 source "$(dirname "$0")/lib.sh"
 make_internet
 FILE=$ROOT/testdata/foobar.yaml
@@ -10,7 +10,7 @@ FILE=$ROOT/testdata/foobar.yaml
 run_jailnet apply "$FILE"
 check_eq "first apply exits 0" 0 "$RC"
 
-# The web jail is never changed by hand; its state must not change either.
+# The web jail is never changed by hand, so its state must stay as it is.
 web_state() {
 	ip -j -d link show web-out
 	ip -j addr show web-out
@@ -63,9 +63,9 @@ check_drift "IPv6 default route" "$FILE" "+ foobar: route default via fd00:97::3
 Plan: 1 to add, 0 to change, 0 to remove."
 check_eq "IPv6 default route: read back" "fd00:97::3:1 foobar-in 213" "$(default_route foobar 6)"
 
-# Links set down. A link that goes down loses its IPv6 addresses (the
-# kernel default net.ipv6.conf.*.keep_addr_on_down=0), and the routes
-# through it; the jail end going down therefore takes both default routes.
+# Links set down. A link that goes down loses its IPv6 addresses (kernel
+# default net.ipv6.conf.*.keep_addr_on_down=0) and the routes through it.
+# So the jail end going down also takes both default routes with it.
 ip link set foobar-out down
 check_drift "host end down" "$FILE" "~ foobar: veth foobar-out (host end) <-> foobar-in in foobar (host end down, jail end up -> host end up, jail end up)
 + foobar: address fd00:97::3:1/112 on foobar-out
@@ -115,7 +115,8 @@ check_eq "veth deleted: IPv4 route" "10.97.3.1 foobar-in 213" "$(default_route f
 check_eq "veth deleted: IPv6 route" "fd00:97::3:1 foobar-in 213" "$(default_route foobar 6)"
 
 # The namespace deleted as an operator would. The kernel destroys it, and
-# the veth with it, in the background; plan runs once the host end is gone.
+# the veth with it, in the background, so plan runs once the host end is
+# gone.
 ip netns del foobar
 check "netns deleted: host end goes" wait_for bash -c '! ip link show foobar-out'
 check_drift "netns deleted" "$FILE" "+ foobar: netns foobar

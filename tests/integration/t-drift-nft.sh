@@ -1,5 +1,5 @@
-# Drift of table inet jailnet: after apply, an element, a rule or the whole
-# table is changed by hand with nft; plan must list exactly the repair,
+# Drift of table inet jailnet. After apply, an element, a rule or the whole
+# table is changed by hand with nft. Plan must list exactly the repair,
 # apply must make it, and the plan after that must be empty.
 source "$(dirname "$0")/lib.sh"
 make_internet

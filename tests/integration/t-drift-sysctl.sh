@@ -1,5 +1,5 @@
-# Drift of the forwarding sysctls: set to 0 by hand after apply, plan must
-# show the change back to 1, and apply must make it.
+# Drift of the forwarding sysctls. After apply they are set to 0 by hand.
+# Plan must show the change back to 1, and apply must make it.
 source "$(dirname "$0")/lib.sh"
 make_internet
 FILE=$ROOT/testdata/foobar.yaml

@@ -1,6 +1,6 @@
 # A namespace dropped from the file is removed with everything jailnet made
-# for it (namespace, veth pair, addresses, routes, set elements), and
-# nothing else changes: not the other jail, not a namespace, veth pair,
+# for it: namespace, veth pair, addresses, routes and set elements.
+# Nothing else changes, neither the other jail nor a namespace, veth pair,
 # nftables table or iptables rule that someone else made.
 source "$(dirname "$0")/lib.sh"
 make_internet

@@ -1,17 +1,18 @@
 # An apply that finds nothing to change sends no request that changes
-# state: `ip monitor all` on the host and in each jail and `nft monitor`
-# record nothing while it runs. A control run with drift in every place
-# shows that the same monitors do record jailnet's changes.
+# state, so `ip monitor all` on the host and in each jail and `nft monitor`
+# record nothing while it runs. With drift in every place, they must
+# still record nothing during plan, and, as a control, record apply's
+# changes in every place.
 source "$(dirname "$0")/lib.sh"
 make_internet
 FILE=$ROOT/testdata/foobar.yaml
 MONITORS=(host foobar web nft)
 
-# Run `jailnet apply FILE` while ip and nft monitors record into
+# Run `jailnet COMMAND FILE` while ip and nft monitors record into
 # $WORK/NAME.log, keeping its output in $OUT and status in $RC. The
-# monitors start 0.5 s before apply and stop 0.5 s after it.
-monitor_apply() {
-	local file=$1 pids=() pid
+# monitors start 0.5 s before jailnet and stop 0.5 s after it.
+monitor_run() {
+	local command=$1 file=$2 pids=() pid
 
 	ip monitor all >"$WORK/host.log" 2>&1 &
 	pids+=($!)
@@ -22,7 +23,7 @@ monitor_apply() {
 	nft monitor >"$WORK/nft.log" 2>&1 &
 	pids+=($!)
 	sleep 0.5
-	run_jailnet apply "$file"
+	run_jailnet "$command" "$file"
 	sleep 0.5
 	for pid in "${pids[@]}"; do
 		kill "$pid"
@@ -39,24 +40,31 @@ events() {
 
 run_jailnet apply "$FILE"
 check_eq "first apply exits 0" 0 "$RC"
-# Link-local addresses finish duplicate address detection about a second
-# after their link comes up; the kernel's events for that must not fall
-# into the monitored run.
+# The kernel's events at the end of duplicate address detection must not
+# fall into the monitored run.
 check "addresses settle" wait_dad_done
 
-monitor_apply "$FILE"
+monitor_run apply "$FILE"
 check_eq "second apply exits 0" 0 "$RC"
 check_eq "second apply prints nothing" "" "$OUT"
 for name in "${MONITORS[@]}"; do
 	check_eq "no $name events" "" "$(events "$name")"
 done
 
-# Control: drift on the host, in each jail and in the table.
+# Drift on the host, in each jail and in the table.
 ip link set foobar-out down
 ip -n web link set lo down
 nft delete element inet jailnet jail_hosts '{ "web-out" }'
-check "control: addresses settle" wait_dad_done
-monitor_apply "$FILE"
+check "drift: addresses settle" wait_dad_done
+
+monitor_run plan "$FILE"
+check_eq "plan with drift exits 0" 0 "$RC"
+check_contains "plan with drift finds it" "Plan: 2 to add, 2 to change, 0 to remove." "$OUT"
+for name in "${MONITORS[@]}"; do
+	check_eq "plan: no $name events" "" "$(events "$name")"
+done
+
+monitor_run apply "$FILE"
 check_eq "control apply exits 0" 0 "$RC"
 check_contains "control apply repairs" "Applied: 2 to add, 2 to change, 0 to remove." "$OUT"
 for name in "${MONITORS[@]}"; do
