@@ -258,14 +258,61 @@ static int check_namespace(struct jn_config *config, size_t index,
 	rc |= check_overlaps(ns, "host", ns->host, ns->n_host, diag);
 	rc |= check_ifname_clash(config, index, diag);
 	rc |= check_publish_clash(config, index, diag);
-	for (size_t i = 0; i < index; i++) {
-		const struct jn_namespace *other = &config->namespaces[i];
+	return rc;
+}
 
-		rc |= check_subnet_pair(other, ns, &other->subnet4, &ns->subnet4,
-					other->subnet4_pos, ns->subnet4_pos, diag);
-		rc |= check_subnet_pair(other, ns, &other->subnet6, &ns->subnet6,
-					other->subnet6_pos, ns->subnet6_pos, diag);
+struct subnet_ref {
+	const struct jn_prefix *prefix;
+	struct jn_pos pos;
+	size_t index;		/* of the namespace, in file order */
+};
+
+static int compare_subnet_refs(const void *a, const void *b)
+{
+	const struct subnet_ref *x = a, *y = b;
+	int diff = memcmp(x->prefix->addr, y->prefix->addr, sizeof(x->prefix->addr));
+
+	if (diff)
+		return diff;
+	return (int)x->prefix->len - (int)y->prefix->len;
+}
+
+/* Overlapping subnets between namespaces. Prefixes overlap only when one
+ * contains the other, so after sorting by address (shorter first) every
+ * overlap shows up between neighbours: n log n instead of n squared. */
+static int check_subnet_overlaps(const struct jn_config *config, int family,
+				 struct jn_diag *diag)
+{
+	struct subnet_ref *refs = calloc(config->n_namespaces + 1, sizeof(*refs));
+	size_t count = 0;
+	int rc = 0;
+
+	if (!refs)
+		abort();
+	for (size_t i = 0; i < config->n_namespaces; i++) {
+		const struct jn_namespace *ns = &config->namespaces[i];
+		const struct jn_prefix *prefix = family == AF_INET ? &ns->subnet4 : &ns->subnet6;
+
+		if (prefix->family)
+			refs[count++] = (struct subnet_ref){
+				prefix, family == AF_INET ? ns->subnet4_pos : ns->subnet6_pos, i,
+			};
 	}
+	if (count > 1)
+		qsort(refs, count, sizeof(*refs), compare_subnet_refs);
+	for (size_t i = 1; i < count; i++) {
+		const struct subnet_ref *a = &refs[i - 1], *b = &refs[i];
+
+		if (a->index > b->index) {
+			const struct subnet_ref *later = a;
+
+			a = b;
+			b = later;
+		}
+		rc |= check_subnet_pair(&config->namespaces[a->index], &config->namespaces[b->index],
+					a->prefix, b->prefix, a->pos, b->pos, diag);
+	}
+	free(refs);
 	return rc;
 }
 
@@ -282,6 +329,8 @@ int jn_config_validate(struct jn_config *config, struct jn_diag *diag)
 
 	for (size_t i = 0; i < config->n_namespaces; i++)
 		rc |= check_namespace(config, i, diag);
+	rc |= check_subnet_overlaps(config, AF_INET, diag);
+	rc |= check_subnet_overlaps(config, AF_INET6, diag);
 	if (rc < 0 || diag->count)
 		return -1;
 	/* With no namespaces the array may be NULL, which qsort must not get. */

@@ -37,6 +37,7 @@ void jn_host_close(struct jn_host *host)
 	free(host->netns);
 	jn_nl_close(&host->rtnl);
 	jn_nl_close(&host->nft);
+	jn_nl_release_buffer();
 	memset(host, 0, sizeof(*host));
 }
 
@@ -64,8 +65,10 @@ struct jn_nl *jn_host_rtnl(struct jn_host *host, const char *name, int *err)
 	snprintf(handle->name, sizeof(handle->name), "%s", name);
 	handle->fd = fd;
 	*err = jn_nl_open(&handle->nl, NETLINK_ROUTE, fd);
+	/* The socket keeps the namespace; the fd is not needed any more. */
+	close(fd);
+	handle->fd = -1;
 	if (*err < 0) {
-		close(fd);
 		free(handle);
 		return NULL;
 	}

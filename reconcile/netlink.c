@@ -16,6 +16,7 @@
 #define JN_NL_BUFSIZE (64 * 1024)
 
 struct jn_nl_stats jn_nl_stats;
+static char *shared_buffer;
 bool jn_nl_debug;
 
 static int open_here(struct jn_nl *nl, int bus)
@@ -64,9 +65,14 @@ int jn_nl_open(struct jn_nl *nl, int bus, int netns_fd)
 		return rc;
 	nl->portid = mnl_socket_get_portid(nl->sock);
 	nl->seq = (uint32_t)getpid() << 8;
-	nl->buf = malloc(JN_NL_BUFSIZE);
-	if (!nl->buf)
-		abort();
+	/* One receive buffer serves every socket: jailnet reads one answer
+	 * at a time, and a buffer per namespace would cost 64 KiB each. */
+	if (!shared_buffer) {
+		shared_buffer = malloc(JN_NL_BUFSIZE);
+		if (!shared_buffer)
+			abort();
+	}
+	nl->buf = shared_buffer;
 	return 0;
 }
 
@@ -79,9 +85,14 @@ void jn_nl_close(struct jn_nl *nl)
 {
 	if (nl->sock)
 		mnl_socket_close(nl->sock);
-	free(nl->buf);
 	nl->sock = NULL;
 	nl->buf = NULL;
+}
+
+void jn_nl_release_buffer(void)
+{
+	free(shared_buffer);
+	shared_buffer = NULL;
 }
 
 struct nlmsghdr *jn_nl_header(struct jn_nl *nl, void *buf, uint16_t type,
@@ -177,48 +188,67 @@ struct dump_ctx {
 static int data_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct dump_ctx *ctx = data;
+	int rc;
 
 	debug_message("received", nlh);
 	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
 		ctx->nl->dump_interrupted = true;
 	if (!ctx->cb)
 		return MNL_CB_OK;
-	if (ctx->cb(nlh, ctx->data) < 0)
+	rc = ctx->cb(nlh, ctx->data);
+	if (rc < 0) {
+		errno = -rc;
 		return MNL_CB_ERROR;
+	}
 	return MNL_CB_OK;
 }
 
 
-static int error_ctl(const struct nlmsghdr *nlh, void *data)
+/* Handle one answer of the exchange with sequence SEQ. Returns 1 to go
+ * on, 0 when the exchange ended, or -errno when it failed. */
+static int handle_answer(const struct nlmsghdr *nlh, struct dump_ctx *ctx, int *cb_error)
 {
-	return error_cb(nlh, ((struct dump_ctx *)data)->nl);
+	if (nlh->nlmsg_type == NLMSG_ERROR) {
+		if (error_cb(nlh, ctx->nl) == MNL_CB_ERROR)
+			return -errno;
+		return 0;
+	}
+	if (nlh->nlmsg_type == NLMSG_DONE) {
+		done_cb(nlh, ctx->nl);
+		return 0;
+	}
+	if (nlh->nlmsg_type < NLMSG_MIN_TYPE)
+		return 1;
+	/* After a callback failed, the rest of the dump is still read, so
+	 * no stale answer is left on the socket for the next request. */
+	if (!*cb_error && data_cb(nlh, ctx) == MNL_CB_ERROR)
+		*cb_error = errno ? -errno : -EBADMSG;
+	return 1;
 }
 
-static int done_ctl(const struct nlmsghdr *nlh, void *data)
-{
-	return done_cb(nlh, ((struct dump_ctx *)data)->nl);
-}
-
-static mnl_cb_t ctl_callbacks[NLMSG_MIN_TYPE] = {
-	[NLMSG_ERROR] = error_ctl,
-	[NLMSG_DONE] = done_ctl,
-};
-
-/* Read the answers to one request or dump until the kernel ends it. */
+/* Read the answers to one request or dump until the kernel ends it.
+ * Answers with another sequence number (left by an earlier exchange that
+ * was cut short) are skipped. */
 static int receive(struct jn_nl *nl, uint32_t seq, struct dump_ctx *ctx)
 {
+	int cb_error = 0;
+
 	for (;;) {
 		ssize_t n = mnl_socket_recvfrom(nl->sock, nl->buf, JN_NL_BUFSIZE);
-		int rc;
+		const struct nlmsghdr *nlh = (const struct nlmsghdr *)nl->buf;
+		int remaining = (int)n;
 
 		if (n < 0)
 			return -errno;
-		rc = mnl_cb_run2(nl->buf, (size_t)n, seq, nl->portid, data_cb, ctx,
-				 ctl_callbacks, NLMSG_MIN_TYPE);
-		if (rc == MNL_CB_ERROR)
-			return -errno;
-		if (rc <= MNL_CB_STOP)
-			return 0;
+		for (; mnl_nlmsg_ok(nlh, remaining); nlh = mnl_nlmsg_next(nlh, &remaining)) {
+			int rc;
+
+			if (nlh->nlmsg_seq != seq)
+				continue;
+			rc = handle_answer(nlh, ctx, &cb_error);
+			if (rc <= 0)
+				return rc < 0 ? rc : cb_error;
+		}
 	}
 }
 

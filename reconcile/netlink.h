@@ -16,7 +16,7 @@ struct jn_nl {
 	struct mnl_socket *sock;
 	unsigned portid;
 	uint32_t seq;
-	char *buf;		/* receive buffer, JN_NL_BUFSIZE bytes */
+	char *buf;		/* receive buffer, shared by all sockets */
 	char error[256];	/* extended ACK text of the last error, or "" */
 	uint32_t error_seq;	/* sequence number of the request that failed */
 	bool dump_interrupted;
@@ -37,6 +37,8 @@ typedef int (*jn_nl_cb)(const struct nlmsghdr *nlh, void *data);
  * Returns 0 or -errno. */
 int jn_nl_open(struct jn_nl *nl, int bus, int netns_fd);
 void jn_nl_close(struct jn_nl *nl);
+/* Free the receive buffer that all sockets share, once none is open. */
+void jn_nl_release_buffer(void);
 
 /* Prepare a request header in a caller buffer; sets the sequence number. */
 struct nlmsghdr *jn_nl_header(struct jn_nl *nl, void *buf, uint16_t type,

@@ -137,16 +137,16 @@ static void add_veth(struct observe_ctx *ctx, const char *group, const struct jn
 /* The host end of JAIL: a marked veth that points at it and back. */
 static const struct jn_link *find_host_end(struct observe_ctx *ctx, const struct jn_link *jail)
 {
-	for (size_t i = 0; i < ctx->host_dump.n_links; i++) {
-		const struct jn_link *link = &ctx->host_dump.links[i];
+	const struct jn_link *link = jn_rtnl_link_by_index(&ctx->host_dump, jail->peer_ifindex);
+	size_t i;
 
-		if (is_marked(link) && link->ifindex == jail->peer_ifindex &&
-		    link->peer_ifindex == jail->ifindex && !ctx->host_link_paired[i]) {
-			ctx->host_link_paired[i] = true;
-			return link;
-		}
-	}
-	return NULL;
+	if (!link || !is_marked(link) || link->peer_ifindex != jail->ifindex)
+		return NULL;
+	i = (size_t)(link - ctx->host_dump.links);
+	if (ctx->host_link_paired[i])
+		return NULL;
+	ctx->host_link_paired[i] = true;
+	return link;
 }
 
 static void observe_namespace_objects(struct observe_ctx *ctx, const struct observed_ns *ns)
@@ -217,6 +217,9 @@ static int observe_netns(struct observe_ctx *ctx, const char *name)
 		return 0;
 	}
 	rc = jn_rtnl_dump(nl, &dump);
+	/* Reopened on demand by apply: keeping a socket per namespace open
+	 * would run into the file descriptor limit on large hosts. */
+	jn_host_forget(ctx->host, name);
 	if (rc < 0) {
 		jn_problem_add(ctx->problems, "cannot read namespace %s: %s", name, strerror(-rc));
 		return 0;
@@ -228,7 +231,6 @@ static int observe_netns(struct observe_ctx *ctx, const char *name)
 				       "namespace %s exists but was not made by jailnet (its loopback device is not in group %u); rename the namespace in the config or remove the other one",
 				       name, JN_LINK_GROUP);
 		jn_rtnl_dump_free(&dump);
-		jn_host_forget(ctx->host, name);
 		return 0;
 	}
 	ctx->netns = realloc(ctx->netns, (ctx->n_netns + 1) * sizeof(*ctx->netns));
@@ -276,24 +278,28 @@ static void check_foreign_links(struct observe_ctx *ctx)
 	}
 }
 
-static void check_overlap(struct observe_ctx *ctx, const struct jn_namespace *ns,
-			  const struct jn_prefix *subnet)
-{
-	const struct jn_rtnl_dump *dump = &ctx->host_dump;
-	char a[JN_PREFIX_STRLEN], b[JN_PREFIX_STRLEN];
+/* An address or route on the host that jailnet does not manage. */
+struct foreign_prefix {
+	struct jn_prefix prefix;
+	const char *what;	/* "address" or "route" */
+	const char *ifname;
+};
 
-	if (!subnet->family)
-		return;
+/* Collect the foreign addresses and routes once, so checking N subnets
+ * costs N times their count, not N times the whole host. */
+static struct foreign_prefix *foreign_prefixes(const struct jn_rtnl_dump *dump, size_t *count)
+{
+	struct foreign_prefix *list = calloc(dump->n_addrs + dump->n_routes + 1, sizeof(*list));
+	size_t n = 0;
+
+	if (!list)
+		abort();
 	for (size_t i = 0; i < dump->n_addrs; i++) {
 		const struct jn_link *link = jn_rtnl_link_by_index(dump, dump->addrs[i].ifindex);
 
-		if (!link || is_marked(link) || is_link_local(&dump->addrs[i].prefix) ||
-		    !jn_prefix_overlaps(&dump->addrs[i].prefix, subnet))
+		if (!link || is_marked(link) || is_link_local(&dump->addrs[i].prefix))
 			continue;
-		jn_problem_add(ctx->problems,
-			       "subnet %s of namespace %s overlaps address %s on %s, which jailnet does not manage; choose another subnet",
-			       jn_prefix_format(subnet, a), ns->name,
-			       jn_prefix_format(&dump->addrs[i].prefix, b), link->name);
+		list[n++] = (struct foreign_prefix){ dump->addrs[i].prefix, "address", link->name };
 	}
 	for (size_t i = 0; i < dump->n_routes; i++) {
 		const struct jn_route *route = &dump->routes[i];
@@ -301,24 +307,46 @@ static void check_overlap(struct observe_ctx *ctx, const struct jn_namespace *ns
 
 		/* Default routes overlap everything; routes on jailnet's own
 		 * links are the kernel's prefix routes for its addresses. */
-		if (route->dst_len == 0 || (link && is_marked(link)) ||
-		    !jn_prefix_overlaps(&route->dst, subnet))
+		if (route->dst_len == 0 || (link && is_marked(link)))
+			continue;
+		list[n++] = (struct foreign_prefix){ route->dst, "route", link ? link->name : "" };
+	}
+	*count = n;
+	return list;
+}
+
+static void check_overlap(struct observe_ctx *ctx, const struct jn_namespace *ns,
+			  const struct jn_prefix *subnet, const struct foreign_prefix *list,
+			  size_t count)
+{
+	char a[JN_PREFIX_STRLEN], b[JN_PREFIX_STRLEN];
+
+	for (size_t i = 0; subnet->family && i < count; i++) {
+		if (!jn_prefix_overlaps(&list[i].prefix, subnet))
 			continue;
 		jn_problem_add(ctx->problems,
-			       "subnet %s of namespace %s overlaps route %s%s%s, which jailnet does not manage; choose another subnet",
-			       jn_prefix_format(subnet, a), ns->name, jn_prefix_format(&route->dst, b),
-			       link ? " dev " : "", link ? link->name : "");
+			       "subnet %s of namespace %s overlaps %s %s%s%s, which jailnet does not manage; choose another subnet",
+			       jn_prefix_format(subnet, a), ns->name, list[i].what,
+			       jn_prefix_format(&list[i].prefix, b),
+			       list[i].ifname[0] ? " on " : "", list[i].ifname);
 	}
 }
 
 static void check_subnets(struct observe_ctx *ctx)
 {
-	for (size_t i = 0; ctx->config && i < ctx->config->n_namespaces; i++) {
+	size_t count;
+	struct foreign_prefix *list;
+
+	if (!ctx->config)
+		return;
+	list = foreign_prefixes(&ctx->host_dump, &count);
+	for (size_t i = 0; i < ctx->config->n_namespaces; i++) {
 		const struct jn_namespace *ns = &ctx->config->namespaces[i];
 
-		check_overlap(ctx, ns, &ns->subnet4);
-		check_overlap(ctx, ns, &ns->subnet6);
+		check_overlap(ctx, ns, &ns->subnet4, list, count);
+		check_overlap(ctx, ns, &ns->subnet6, list, count);
 	}
+	free(list);
 }
 
 static void check_uplinks(struct observe_ctx *ctx)

@@ -37,7 +37,7 @@ struct jn_route {
 };
 
 struct jn_rtnl_dump {
-	struct jn_link *links;
+	struct jn_link *links;		/* sorted by ifindex */
 	size_t n_links;
 	struct jn_addr *addrs;
 	size_t n_addrs;

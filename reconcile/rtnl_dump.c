@@ -186,6 +186,13 @@ static int dump_one(struct jn_nl *nl, uint16_t type, size_t header_size,
 	return -EINTR;
 }
 
+static int compare_ifindex(const void *a, const void *b)
+{
+	const struct jn_link *x = a, *y = b;
+
+	return (x->ifindex > y->ifindex) - (x->ifindex < y->ifindex);
+}
+
 int jn_rtnl_dump(struct jn_nl *nl, struct jn_rtnl_dump *dump)
 {
 	int rc;
@@ -198,6 +205,8 @@ int jn_rtnl_dump(struct jn_nl *nl, struct jn_rtnl_dump *dump)
 		rc = dump_one(nl, RTM_GETROUTE, sizeof(struct rtmsg), route_cb, dump);
 	if (rc < 0)
 		jn_rtnl_dump_free(dump);
+	else if (dump->n_links)
+		qsort(dump->links, dump->n_links, sizeof(*dump->links), compare_ifindex);
 	return rc;
 }
 
@@ -221,8 +230,9 @@ const struct jn_link *jn_rtnl_find_link(const struct jn_rtnl_dump *dump,
 const struct jn_link *jn_rtnl_link_by_index(const struct jn_rtnl_dump *dump,
 					    int ifindex)
 {
-	for (size_t i = 0; i < dump->n_links; i++)
-		if (dump->links[i].ifindex == ifindex)
-			return &dump->links[i];
-	return NULL;
+	struct jn_link key = { .ifindex = ifindex };
+
+	if (!dump->n_links)
+		return NULL;
+	return bsearch(&key, dump->links, dump->n_links, sizeof(*dump->links), compare_ifindex);
 }

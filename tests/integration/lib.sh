@@ -14,7 +14,11 @@ set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 JAILNET=${JAILNET:-$ROOT/jailnet}
-NETCHECK="python3 $ROOT/tests/integration/netcheck.py"
+# The interpreter itself, not a wrapper script such as a pyenv shim: the
+# traffic tests start dozens of probes at once, and a shim's own start-up
+# takes several times as long as Python's.
+PYTHON=$(python3 -c 'import sys; print(sys.executable)')
+NETCHECK="$PYTHON $ROOT/tests/integration/netcheck.py"
 WORK=$(mktemp -d /tmp/jailnet-test.XXXXXX)
 FAILURES=0
 CHECKS=0
@@ -216,4 +220,95 @@ network_snapshot() {
 		ip ${ns:+-n "$ns"} -j -4 route show table all
 		ip ${ns:+-n "$ns"} -j -6 route show table all
 	done
+}
+
+# Print the sandbox's network state (namespaces, forwarding sysctls, the
+# nftables ruleset, and links, addresses and routes on the host and in
+# every namespace) without what the kernel assigns anew when an object is
+# re-created with the same configuration: interface indexes, MAC
+# addresses, the link-local addresses derived from them, namespace ids,
+# nftables handles, and the order of set elements, addresses and routes.
+# Equal output means the same objects with the same settings.
+normalized_snapshot() {
+	local ns
+
+	echo "namespaces"
+	ip -j netns list | jq -c '[.[].name] | sort'
+	echo "sysctls"
+	grep -H . /proc/sys/net/ipv4/ip_forward /proc/sys/net/ipv4/conf/*/forwarding \
+		/proc/sys/net/ipv6/conf/*/forwarding
+	echo "nftables"
+	nft -j list ruleset | jq -S -c '
+		walk(if type == "object" then del(.handle) else . end) |
+		walk(if type == "object" and (.elem | type) == "array"
+		     then .elem |= sort_by(tostring) else . end)'
+	for ns in "" $(netns_names); do
+		echo "namespace ${ns:-(host)}"
+		ip ${ns:+-n "$ns"} -j -d link show | jq -S -c '
+			map(del(.ifindex, .link_index, .address, .broadcast, .link_netnsid)) |
+			sort_by(.ifname)[]'
+		ip ${ns:+-n "$ns"} -j addr show | jq -S -c '
+			map({ifname, addr_info: (.addr_info |
+				map(if .scope == "link" and .family == "inet6"
+				    then .local = "(link-local)" else . end) |
+				sort_by(tostring))}) |
+			sort_by(.ifname)[]'
+		ip ${ns:+-n "$ns"} -j -4 route show table all | jq -S -c 'sort_by(tostring)[]'
+		ip ${ns:+-n "$ns"} -j -6 route show table all | jq -S -c '
+			map(if .dst | startswith("fe80::") and (endswith("/64") | not)
+			    then .dst = "(link-local)" else . end) |
+			sort_by(tostring)[]'
+	done
+}
+
+# check_state NAME EXPECTED: normalized_snapshot prints EXPECTED (taken
+# after wait_dad_done). A link that was just re-created has a tentative
+# link-local address for about two seconds, so on a difference the
+# comparison is made once more after wait_dad_done.
+check_state() {
+	local name=$1 expected=$2 actual
+
+	actual=$(normalized_snapshot)
+	if [[ "$actual" != "$expected" ]]; then
+		wait_dad_done
+		actual=$(normalized_snapshot)
+	fi
+	check_eq "$name" "$expected" "$actual"
+}
+
+# Print the lines of a plan (read from stdin) that apply makes as separate
+# steps after the nftables transaction: every change line that is not
+# "nft", except the removal of an address or route that goes with a
+# removed veth pair or namespace.
+step_lines() {
+	awk '
+	$1 !~ /^[-+~]$/ || $3 == "nft" { next }
+	{ lines[++n] = $0 }
+	$1 == "-" && $3 == "netns" { gone_ns[$4] = 1 }
+	$1 == "-" && $3 == "veth" { gone_if[$4] = 1; gone_if[$8] = 1 }
+	END {
+		for (i = 1; i <= n; i++) {
+			split(lines[i], f, " ")
+			if (f[1] == "-" && f[3] == "address" &&
+			    (gone_if[f[6]] || (f[7] == "in" && gone_ns[f[8]])))
+				continue
+			if (f[1] == "-" && f[3] == "route" && (gone_if[f[8]] || gone_ns[f[10]]))
+				continue
+			print lines[i]
+		}
+	}'
+}
+
+# write_jails FILE COUNT: a config with the uplink of make_internet and
+# COUNT namespaces j01, j02, ..., each with an IPv4 and an IPv6 subnet,
+# an uplink, two allow entries and a published port.
+write_jails() {
+	local file=$1 count=$2 i
+
+	printf 'version: 1\nuplinks:\n  wan:\n    interface: uplink0\nnamespaces:\n' >"$file"
+	for i in $(seq "$count"); do
+		printf '  j%02d:\n    subnets: [10.98.%d.0/30, "fd00:98::%d:0/112"]\n' "$i" "$i" "$i"
+		printf '    uplink: wan\n    allow: [icmp, 80/tcp]\n'
+		printf '    publish: ["%d:80/tcp"]\n' $((8000 + i))
+	done >>"$file"
 }
