@@ -1,5 +1,6 @@
 /* jailnet: declarative network jails, reconciled over netlink. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd/commands.h"
@@ -16,6 +17,12 @@ static const struct {
 	{ "show", cmd_show, "print the live state that jailnet owns, as YAML" },
 };
 
+static void print_stats(void)
+{
+	fprintf(stderr, "jailnet: netlink messages sent: %lu, of which modifying: %lu\n",
+		jn_nl_stats.sent, jn_nl_stats.sent_modifying);
+}
+
 static void usage(FILE *out)
 {
 	fprintf(out, "Usage: jailnet [--debug] COMMAND [OPTIONS] [FILE]\n\n"
@@ -25,6 +32,7 @@ static void usage(FILE *out)
 		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
 	fprintf(out, "\nOptions:\n"
 		     "  --debug    print every netlink message sent and received to stderr\n"
+		     "  --stats    print the number of netlink messages sent to stderr at exit\n"
 		     "  --help     print this help; `jailnet COMMAND --help` for a command\n"
 		     "  --version  print the version\n\n"
 		     "Exit status: 0 success, 1 error (nothing changed when the error is\n"
@@ -46,6 +54,10 @@ int main(int argc, char **argv)
 		}
 		if (strcmp(argv[i], "--debug") == 0) {
 			jn_nl_debug = true;
+			continue;
+		}
+		if (strcmp(argv[i], "--stats") == 0) {
+			atexit(print_stats);
 			continue;
 		}
 		fprintf(stderr, "jailnet: unknown option %s; see jailnet --help\n", argv[i]);

@@ -61,13 +61,20 @@ static int table_cb(const struct nlmsghdr *nlh, void *data)
 		nftnl_table_free(table);
 		return -EBADMSG;
 	}
-	if (strcmp(nftnl_table_get_str(table, NFTNL_TABLE_NAME), JN_TABLE_NAME) != 0) {
+	if (!in_our_table(nftnl_table_get_u32(table, NFTNL_TABLE_FAMILY),
+			  nftnl_table_get_str(table, NFTNL_TABLE_NAME))) {
 		nftnl_table_free(table);
 		return 0;
 	}
 	ctx->table_found = true;
 	ctx->table = table;
 	return 0;
+}
+
+/* Older kernels ignore the table filter of a dump: check it here. */
+static bool in_our_table(uint32_t family, const char *table)
+{
+	return family == NFPROTO_INET && table && strcmp(table, JN_TABLE_NAME) == 0;
 }
 
 static int set_cb(const struct nlmsghdr *nlh, void *data)
@@ -81,6 +88,14 @@ static int set_cb(const struct nlmsghdr *nlh, void *data)
 	if (nftnl_set_nlmsg_parse(nlh, set) < 0) {
 		nftnl_set_free(set);
 		return -EBADMSG;
+	}
+	/* An anonymous set belongs to the rule that uses it and goes with
+	 * that rule; it is never an object of its own. */
+	if (!in_our_table(nftnl_set_get_u32(set, NFTNL_SET_FAMILY),
+			  nftnl_set_get_str(set, NFTNL_SET_TABLE)) ||
+	    (nftnl_set_get_u32(set, NFTNL_SET_FLAGS) & NFT_SET_ANONYMOUS)) {
+		nftnl_set_free(set);
+		return 0;
 	}
 	grown = realloc(ctx->sets, (ctx->n_sets + 1) * sizeof(*grown));
 	if (!grown)
@@ -102,6 +117,11 @@ static int chain_cb(const struct nlmsghdr *nlh, void *data)
 	if (nftnl_chain_nlmsg_parse(nlh, chain) < 0) {
 		nftnl_chain_free(chain);
 		return -EBADMSG;
+	}
+	if (!in_our_table(nftnl_chain_get_u32(chain, NFTNL_CHAIN_FAMILY),
+			  nftnl_chain_get_str(chain, NFTNL_CHAIN_TABLE))) {
+		nftnl_chain_free(chain);
+		return 0;
 	}
 	signature = jn_chain_signature(chain);
 	obj = jn_objlist_add(ctx->list, JN_KIND_NFT_CHAIN, NULL,
@@ -128,6 +148,11 @@ static int rule_cb(const struct nlmsghdr *nlh, void *data)
 	if (nftnl_rule_nlmsg_parse(nlh, rule) < 0) {
 		nftnl_rule_free(rule);
 		return -EBADMSG;
+	}
+	if (!in_our_table(nftnl_rule_get_u32(rule, NFTNL_RULE_FAMILY),
+			  nftnl_rule_get_str(rule, NFTNL_RULE_TABLE))) {
+		nftnl_rule_free(rule);
+		return 0;
 	}
 	chain = nftnl_rule_get_str(rule, NFTNL_RULE_CHAIN);
 	identity = jn_nft_rule_identity(rule);
