@@ -50,6 +50,12 @@ char *jn_udata_comment(const void *data, uint32_t len, uint8_t type)
 	return jn_strdup(nftnl_udata_get(found));
 }
 
+/* Older kernels ignore the table filter of a dump: check it here. */
+static bool in_our_table(uint32_t family, const char *table)
+{
+	return family == NFPROTO_INET && table && strcmp(table, JN_TABLE_NAME) == 0;
+}
+
 static int table_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct observe_ctx *ctx = data;
@@ -69,12 +75,6 @@ static int table_cb(const struct nlmsghdr *nlh, void *data)
 	ctx->table_found = true;
 	ctx->table = table;
 	return 0;
-}
-
-/* Older kernels ignore the table filter of a dump: check it here. */
-static bool in_our_table(uint32_t family, const char *table)
-{
-	return family == NFPROTO_INET && table && strcmp(table, JN_TABLE_NAME) == 0;
 }
 
 static int set_cb(const struct nlmsghdr *nlh, void *data)
