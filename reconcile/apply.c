@@ -1,211 +1,22 @@
+/* The apply loop: the nftables batch first, then every other change in
+ * plan order. Requests of address, route and link-state changes are
+ * pipelined: queued per socket and sent together before the next change
+ * that needs the kernel's answer, each still tied to its change. */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "reconcile/apply.h"
-#include "reconcile/marks.h"
-#include "reconcile/netns.h"
+#include "reconcile/apply_internal.h"
 #include "reconcile/nft.h"
 #include "reconcile/rtnl.h"
 
-/* Runs inside a new namespace before it gets its name: bring lo up and
- * mark it, so the namespace is never visible without jailnet's mark. */
-static int mark_namespace(void *data)
+volatile sig_atomic_t jn_interrupted;
+
+void jn_report_failure(struct jn_host *host, const struct jn_change *change, int rc,
+		       const char *message, FILE *err)
 {
-	struct jn_nl nl;
-	int rc = jn_nl_open(&nl, NETLINK_ROUTE, -1);
-
-	(void)data;
-	if (rc < 0)
-		return rc;
-	rc = jn_rtnl_set_link(&nl, "lo", true, NULL, JN_LINK_GROUP);
-	jn_nl_close(&nl);
-	return rc;
-}
-
-static struct jn_nl *netns_rtnl(struct jn_host *host, const char *name, int *rc)
-{
-	struct jn_nl *nl = jn_host_rtnl(host, name, rc);
-
-	if (!nl && *rc == 0)
-		*rc = -EIO;
-	return nl;
-}
-
-static int apply_netns(struct jn_host *host, const struct jn_change *change)
-{
-	const struct jn_obj *obj = jn_change_obj(change);
-	struct jn_nl *nl;
-	int rc = 0, fd;
-
-	switch (change->action) {
-	case JN_ADD:
-		fd = jn_netns_create(obj->netns, mark_namespace, NULL);
-		if (fd < 0)
-			return fd;
-		close(fd);
-		return 0;
-	case JN_CHANGE:
-		nl = netns_rtnl(host, obj->netns, &rc);
-		return nl ? jn_rtnl_set_link(nl, "lo", true, NULL, JN_LINK_GROUP) : rc;
-	case JN_REMOVE:
-		jn_host_forget(host, obj->netns);
-		return jn_netns_delete(obj->netns);
-	}
-	return -EINVAL;
-}
-
-static int set_veth_up(struct jn_host *host, const struct jn_obj *obj)
-{
-	char *alias = jn_sprintf("jailnet: %s", obj->group);
-	struct jn_nl *nl;
-	int rc = jn_rtnl_set_link(&host->rtnl, obj->ifname, true, alias, JN_LINK_GROUP);
-
-	if (rc == 0 && (nl = netns_rtnl(host, obj->netns, &rc)))
-		rc = jn_rtnl_set_link(nl, obj->peer_ifname, true, alias, JN_LINK_GROUP);
-	free(alias);
-	return rc;
-}
-
-/* After a namespace goes away the kernel deletes its veth peers
- * asynchronously, so the host end's name can still be taken for a moment:
- * wait for it, at most 2 s. */
-static int add_veth_waiting(struct jn_host *host, const struct jn_obj *obj, int fd)
-{
-	int rc = jn_rtnl_add_veth(&host->rtnl, obj->ifname, obj->peer_ifname, fd);
-
-	for (int i = 0; rc == -EEXIST && i < 40; i++) {
-		usleep(50 * 1000);
-		rc = jn_rtnl_add_veth(&host->rtnl, obj->ifname, obj->peer_ifname, fd);
-	}
-	return rc;
-}
-
-static int apply_veth(struct jn_host *host, const struct jn_change *change)
-{
-	const struct jn_obj *obj = jn_change_obj(change);
-	struct jn_nl *nl;
-	int rc = 0, fd;
-
-	switch (change->action) {
-	case JN_ADD:
-		fd = jn_netns_open(obj->netns);
-		if (fd < 0)
-			return fd;
-		rc = add_veth_waiting(host, obj, fd);
-		close(fd);
-		return rc < 0 ? rc : set_veth_up(host, obj);
-	case JN_CHANGE:
-		return set_veth_up(host, obj);
-	case JN_REMOVE:
-		/* ENODEV: the kernel removed it with its namespace meanwhile. */
-		if (obj->ifname[0])
-			rc = jn_rtnl_del_link(&host->rtnl, obj->ifname);
-		else if ((nl = netns_rtnl(host, obj->netns, &rc)))
-			rc = jn_rtnl_del_link(nl, obj->peer_ifname);
-		return rc == -ENODEV ? 0 : rc;
-	}
-	return -EINVAL;
-}
-
-static int apply_addr(struct jn_host *host, const struct jn_change *change)
-{
-	const struct jn_obj *obj = jn_change_obj(change);
-	int rc = 0, ifindex;
-	struct jn_nl *nl = netns_rtnl(host, obj->netns, &rc);
-
-	if (!nl)
-		return rc;
-	ifindex = jn_rtnl_ifindex(nl, obj->ifname);
-	if (ifindex < 0)
-		return ifindex;
-	/* A changed address (tentative, failed DAD) is made anew. */
-	if (change->action != JN_ADD)
-		rc = jn_rtnl_addr(nl, false, ifindex, &change->observed->prefix);
-	if (rc == 0 && change->action != JN_REMOVE)
-		rc = jn_rtnl_addr(nl, true, ifindex, &obj->prefix);
-	return rc;
-}
-
-static int apply_route(struct jn_host *host, const struct jn_change *change)
-{
-	const struct jn_obj *obj = jn_change_obj(change);
-	int rc = 0, ifindex = 0;
-	struct jn_nl *nl = netns_rtnl(host, obj->netns, &rc);
-
-	if (!nl)
-		return rc;
-	if (change->action != JN_ADD) {
-		const struct jn_obj *old = change->observed;
-
-		ifindex = old->ifname[0] ? jn_rtnl_ifindex(nl, old->ifname) : 0;
-		rc = jn_rtnl_default_route(nl, false, ifindex > 0 ? ifindex : 0, &old->prefix);
-	}
-	if (rc == 0 && change->action != JN_REMOVE) {
-		ifindex = jn_rtnl_ifindex(nl, obj->ifname);
-		rc = ifindex < 0 ? ifindex : jn_rtnl_default_route(nl, true, ifindex, &obj->prefix);
-	}
-	return rc;
-}
-
-static int apply_sysctl(const struct jn_change *change)
-{
-	const struct jn_obj *obj = change->desired;
-	int fd, rc = 0;
-
-	if (!obj)	/* jailnet switches forwarding on, never off */
-		return 0;
-	fd = open(obj->path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, obj->value, strlen(obj->value)) < 0)
-		rc = -errno;
-	close(fd);
-	return rc;
-}
-
-static int apply_one(struct jn_host *host, const struct jn_change *change)
-{
-	if (change->implied)
-		return 0;
-	switch (jn_change_obj(change)->kind) {
-	case JN_KIND_NETNS:
-		return apply_netns(host, change);
-	case JN_KIND_VETH:
-		return apply_veth(host, change);
-	case JN_KIND_ADDR:
-		return apply_addr(host, change);
-	case JN_KIND_ROUTE:
-		return apply_route(host, change);
-	case JN_KIND_SYSCTL:
-		return apply_sysctl(change);
-	default:
-		return -EINVAL;
-	}
-}
-
-static const char *kernel_message(struct jn_host *host, const struct jn_change *change)
-{
-	const struct jn_obj *obj = jn_change_obj(change);
-	int rc = 0;
-	struct jn_nl *nl;
-
-	if (obj->kind <= JN_KIND_NFT_ELEM)
-		return host->nft.error;
-	if (!obj->netns[0] || obj->kind == JN_KIND_NETNS || obj->kind == JN_KIND_VETH)
-		return host->rtnl.error;
-	nl = jn_host_rtnl(host, obj->netns, &rc);
-	return nl ? nl->error : "";
-}
-
-static void report_failure(struct jn_host *host, const struct jn_change *change,
-			   int rc, FILE *err)
-{
-	const char *message = change ? kernel_message(host, change) : host->nft.error;
-
+	(void)host;
 	if (!err)
 		return;
 	fprintf(err, "jailnet: apply failed: ");
@@ -214,10 +25,118 @@ static void report_failure(struct jn_host *host, const struct jn_change *change,
 	else
 		fprintf(err, "nftables transaction\n");
 	fprintf(err, "jailnet: the kernel answered: %s%s%s\n", strerror(-rc),
-		message[0] ? ": " : "", message);
+		message && message[0] ? ": " : "", message ? message : "");
 }
 
-volatile sig_atomic_t jn_interrupted;
+static void print_line(const struct jn_apply_options *options,
+		       const struct jn_change *change)
+{
+	if (!options->out)
+		return;
+	jn_change_print(options->out, change);
+	fflush(options->out);
+}
+
+struct jn_nl *jn_applier_socket(struct applier *a, const char *name,
+				const struct jn_change *change, int *rc)
+{
+	struct jn_nl *nl = jn_host_rtnl(a->host, name, rc);
+
+	if (!nl) {
+		if (*rc == 0)
+			*rc = -EIO;
+		return NULL;
+	}
+	/* Without a change the caller sends and waits itself. */
+	if (change) {
+		bool known = false;
+
+		nl->queueing = true;
+		nl->owner = change;
+		for (size_t i = 0; i < a->n_queued_sockets; i++)
+			known |= a->queued_sockets[i] == nl;
+		if (!known) {
+			a->queued_sockets = realloc(a->queued_sockets,
+						    (a->n_queued_sockets + 1) * sizeof(nl));
+			if (!a->queued_sockets)
+				abort();
+			a->queued_sockets[a->n_queued_sockets++] = nl;
+		}
+		if (!a->n_pending || a->pending[a->n_pending - 1] != change) {
+			a->pending = realloc(a->pending, (a->n_pending + 1) * sizeof(change));
+			if (!a->pending)
+				abort();
+			a->pending[a->n_pending++] = change;
+		}
+	}
+	return nl;
+}
+
+int jn_applier_flush(struct applier *a)
+{
+	const struct jn_change *failed_change = NULL;
+	const char *message = NULL;
+	int rc = 0;
+
+	for (size_t i = 0; i < a->n_queued_sockets; i++) {
+		struct jn_nl *nl = a->queued_sockets[i];
+		const void *failed = NULL;
+		int one = jn_nl_flush(nl, &failed);
+
+		nl->queueing = false;
+		if (one < 0 && rc == 0) {
+			rc = one;
+			failed_change = failed;
+			message = nl->error;
+			jn_report_failure(a->host, failed_change, rc, message, a->options->err);
+		}
+	}
+	a->n_queued_sockets = 0;
+	/* On failure some of the pending changes may have been made; counting
+	 * them all makes the caller undo whatever is there. */
+	*a->steps_done += a->n_pending;
+	for (size_t i = 0; i < a->n_pending && rc == 0; i++)
+		print_line(a->options, a->pending[i]);
+	a->n_pending = 0;
+	return rc;
+}
+
+void jn_applier_forget(struct applier *a, const char *netns)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < a->n_ifindexes; i++)
+		if (strcmp(a->ifindexes[i].netns, netns) != 0)
+			a->ifindexes[kept++] = a->ifindexes[i];
+	a->n_ifindexes = kept;
+	jn_host_forget(a->host, netns);
+}
+
+int jn_applier_ifindex(struct applier *a, const char *netns, const char *ifname)
+{
+	struct ifindex_entry *entry;
+	int rc = 0, ifindex;
+	struct jn_nl *nl;
+
+	for (size_t i = 0; i < a->n_ifindexes; i++)
+		if (strcmp(a->ifindexes[i].netns, netns) == 0 &&
+		    strcmp(a->ifindexes[i].ifname, ifname) == 0)
+			return a->ifindexes[i].ifindex;
+	nl = jn_host_rtnl(a->host, netns, &rc);
+	if (!nl)
+		return rc ? rc : -EIO;
+	ifindex = jn_rtnl_ifindex(nl, ifname);
+	if (ifindex < 0)
+		return ifindex;
+	a->ifindexes = realloc(a->ifindexes, (a->n_ifindexes + 1) * sizeof(*entry));
+	if (!a->ifindexes)
+		abort();
+	entry = &a->ifindexes[a->n_ifindexes++];
+	snprintf(entry->netns, sizeof(entry->netns), "%s", netns);
+	snprintf(entry->ifname, sizeof(entry->ifname), "%s", ifname);
+	entry->ifindex = ifindex;
+	return ifindex;
+}
 
 /* Returns -EIO for the step that a test build was told to fail. */
 static int injected_fault(const struct jn_apply_options *options, size_t step,
@@ -237,68 +156,113 @@ static int injected_fault(const struct jn_apply_options *options, size_t step,
 	return 0;
 }
 
-static void print_line(const struct jn_apply_options *options,
-		       const struct jn_change *change)
+static const char *kernel_message(struct jn_host *host, const struct jn_change *change)
 {
-	if (!options->out)
-		return;
-	jn_change_print(options->out, change);
-	fflush(options->out);
+	const struct jn_obj *obj = jn_change_obj(change);
+	int rc = 0;
+	struct jn_nl *nl;
+
+	if (obj->kind <= JN_KIND_NFT_ELEM)
+		return host->nft.error;
+	if (!obj->netns[0] || obj->kind == JN_KIND_NETNS || obj->kind == JN_KIND_VETH)
+		return host->rtnl.error;
+	nl = jn_host_rtnl(host, obj->netns, &rc);
+	return nl ? nl->error : "";
 }
 
-static int apply_nft(struct jn_host *host, const struct jn_plan *plan,
-		     const struct jn_objlist *desired,
-		     const struct jn_apply_options *options, size_t *steps_done)
+static int apply_nft(struct applier *a, const struct jn_plan *plan,
+		     const struct jn_objlist *desired)
 {
+	const struct jn_apply_options *options = a->options;
 	const struct jn_change *failed = NULL;
 	int rc;
 
 	if (!jn_plan_has_nft(plan))
 		return 0;
-	rc = injected_fault(options, *steps_done, host);
+	rc = injected_fault(options, *a->steps_done, a->host);
 	if (rc == 0)
-		rc = jn_nft_apply(&host->nft, plan, desired, options->generation, false, &failed);
+		rc = jn_nft_apply(&a->host->nft, plan, desired, options->generation, false, &failed);
 	if (rc == -ERESTART)
 		return rc;	/* the caller plans again; nothing was changed */
 	if (rc < 0) {
-		report_failure(host, failed, rc, options->err);
+		jn_report_failure(a->host, failed, rc, a->host->nft.error, options->err);
 		return rc;
 	}
-	(*steps_done)++;
+	(*a->steps_done)++;
 	for (size_t i = 0; i < plan->count; i++)
 		if (jn_change_phase(&plan->changes[i]) == 0)
 			print_line(options, &plan->changes[i]);
 	return 0;
 }
 
+/* One change: a step that needs answers first sends what is queued. */
+static int apply_change(struct applier *a, const struct jn_change *change)
+{
+	size_t pending = a->n_pending;
+	int rc = 0;
+
+	if (!jn_step_is_queued(change) || a->options->fail_step)
+		rc = jn_applier_flush(a);
+	if (rc == 0)
+		rc = injected_fault(a->options, *a->steps_done + a->n_pending, a->host);
+	if (rc == 0)
+		rc = jn_apply_step(a, change);
+	if (rc < 0) {
+		/* What was queued before the failure reaches the kernel, so
+		 * undoing sees a known state. */
+		jn_applier_flush(a);
+		jn_report_failure(a->host, change, rc, kernel_message(a->host, change),
+				  a->options->err);
+		return rc;
+	}
+	/* A step that queued nothing is done now. */
+	if (a->n_pending == pending) {
+		(*a->steps_done)++;
+		print_line(a->options, change);
+	}
+	return 0;
+}
+
+static void applier_free(struct applier *a)
+{
+	for (size_t i = 0; i < a->n_queued_sockets; i++)
+		a->queued_sockets[i]->queueing = false;
+	free(a->pending);
+	free(a->queued_sockets);
+	free(a->ifindexes);
+}
+
 int jn_apply(struct jn_host *host, const struct jn_plan *plan,
 	     const struct jn_objlist *desired, const struct jn_apply_options *options,
 	     size_t *steps_done)
 {
+	struct applier a = { .host = host, .options = options, .steps_done = steps_done };
 	int rc;
 
 	*steps_done = 0;
-	rc = apply_nft(host, plan, desired, options, steps_done);
+	rc = apply_nft(&a, plan, desired);
 	for (size_t i = 0; i < plan->count && rc == 0; i++) {
 		const struct jn_change *change = &plan->changes[i];
 
 		if (jn_change_phase(change) == 0)
 			continue;
-		if (options->interruptible && jn_interrupted)
-			return -EINTR;
-		if (!change->implied) {
-			rc = injected_fault(options, *steps_done, host);
-			if (rc == 0)
-				rc = apply_one(host, change);
-			if (rc < 0) {
-				report_failure(host, change, rc, options->err);
-				break;
-			}
-			(*steps_done)++;
+		if (options->interruptible && jn_interrupted) {
+			rc = jn_applier_flush(&a);
+			rc = rc < 0 ? rc : -EINTR;
+			break;
 		}
-		print_line(options, change);
+		if (change->implied) {
+			rc = jn_applier_flush(&a);
+			if (rc == 0)
+				print_line(options, change);
+			continue;
+		}
+		rc = apply_change(&a, change);
 	}
+	if (rc == 0)
+		rc = jn_applier_flush(&a);
 	if (rc == 0 && options->interruptible && jn_interrupted)
-		return -EINTR;
+		rc = -EINTR;
+	applier_free(&a);
 	return rc;
 }

@@ -107,9 +107,42 @@ static int compare_changes(const void *a, const void *b)
 	return strcmp(ox->id, oy->id);
 }
 
-/* Addresses and routes of a link or namespace that is removed go with it. */
+static int compare_strings(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static bool contains(const char **sorted, size_t count, const char *name)
+{
+	return name[0] && count &&
+	       bsearch(&name, sorted, count, sizeof(*sorted), compare_strings);
+}
+
+/* Addresses and routes of a link or namespace that is removed go with it.
+ * The names of removed links and namespaces are sorted once, so this
+ * stays n log n for plans that remove thousands of objects. */
 static void mark_implied(struct jn_plan *plan)
 {
+	const char **links = calloc(2 * plan->count + 1, sizeof(*links));
+	const char **netns = calloc(plan->count + 1, sizeof(*netns));
+	size_t n_links = 0, n_netns = 0;
+
+	if (!links || !netns)
+		abort();
+	for (size_t i = 0; i < plan->count; i++) {
+		const struct jn_obj *obj = plan->changes[i].observed;
+
+		if (plan->changes[i].action != JN_REMOVE)
+			continue;
+		if (obj->kind == JN_KIND_VETH) {
+			links[n_links++] = obj->ifname;
+			links[n_links++] = obj->peer_ifname;
+		} else if (obj->kind == JN_KIND_NETNS) {
+			netns[n_netns++] = obj->netns;
+		}
+	}
+	qsort(links, n_links, sizeof(*links), compare_strings);
+	qsort(netns, n_netns, sizeof(*netns), compare_strings);
 	for (size_t i = 0; i < plan->count; i++) {
 		struct jn_change *change = &plan->changes[i];
 		const struct jn_obj *obj = change->observed;
@@ -117,19 +150,11 @@ static void mark_implied(struct jn_plan *plan)
 		if (change->action != JN_REMOVE ||
 		    (obj->kind != JN_KIND_ADDR && obj->kind != JN_KIND_ROUTE))
 			continue;
-		for (size_t j = 0; j < plan->count; j++) {
-			const struct jn_obj *other = plan->changes[j].observed;
-
-			if (plan->changes[j].action != JN_REMOVE)
-				continue;
-			if ((other->kind == JN_KIND_VETH &&
-			     (strcmp(other->ifname, obj->ifname) == 0 ||
-			      strcmp(other->peer_ifname, obj->ifname) == 0)) ||
-			    (other->kind == JN_KIND_NETNS && obj->netns[0] &&
-			     strcmp(other->netns, obj->netns) == 0))
-				change->implied = true;
-		}
+		change->implied = contains(links, n_links, obj->ifname) ||
+				  contains(netns, n_netns, obj->netns);
 	}
+	free(links);
+	free(netns);
 }
 
 void jn_diff(const struct jn_objlist *desired, const struct jn_objlist *observed,

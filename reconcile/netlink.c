@@ -83,6 +83,10 @@ uint32_t jn_nl_next_seq(struct jn_nl *nl)
 
 void jn_nl_close(struct jn_nl *nl)
 {
+	free(nl->queue);
+	free(nl->queued);
+	nl->queue = NULL;
+	nl->queued = NULL;
 	if (nl->sock)
 		mnl_socket_close(nl->sock);
 	nl->sock = NULL;
@@ -287,11 +291,71 @@ static int send_message(struct jn_nl *nl, const void *buf, size_t len)
 	return 0;
 }
 
+/* Requests per flush: their ACKs must fit the socket's receive buffer. */
+#define JN_NL_MAX_QUEUED 256
+
+static void queue_request(struct jn_nl *nl, const struct nlmsghdr *nlh)
+{
+	if (nl->queue_len + nlh->nlmsg_len > nl->queue_capacity) {
+		nl->queue_capacity = (nl->queue_len + nlh->nlmsg_len) * 2 + 4096;
+		nl->queue = realloc(nl->queue, nl->queue_capacity);
+		if (!nl->queue)
+			abort();
+	}
+	nl->queued = realloc(nl->queued, (nl->n_queued + 1) * sizeof(*nl->queued));
+	if (!nl->queued)
+		abort();
+	memcpy(nl->queue + nl->queue_len, nlh, nlh->nlmsg_len);
+	nl->queue_len += NLMSG_ALIGN(nlh->nlmsg_len);
+	nl->queued[nl->n_queued].seq = nlh->nlmsg_seq;
+	nl->queued[nl->n_queued].owner = nl->owner;
+	nl->n_queued++;
+}
+
+static const void *queued_owner(const struct jn_nl *nl, uint32_t seq)
+{
+	for (size_t i = 0; i < nl->n_queued; i++)
+		if (nl->queued[i].seq == seq)
+			return nl->queued[i].owner;
+	return NULL;
+}
+
+int jn_nl_flush(struct jn_nl *nl, const void **failed)
+{
+	int rc = 0;
+
+	*failed = NULL;
+	if (nl->n_queued == 0)
+		return 0;
+	nl->error[0] = '\0';
+	rc = send_message(nl, nl->queue, nl->queue_len);
+	if (rc == 0)
+		rc = receive_batch(nl, 0, nl->queued[nl->n_queued - 1].seq);
+	if (rc < 0)
+		*failed = queued_owner(nl, nl->error_seq);
+	nl->queue_len = 0;
+	nl->n_queued = 0;
+	return rc;
+}
+
 int jn_nl_request(struct jn_nl *nl, struct nlmsghdr *nlh)
 {
 	struct dump_ctx ctx = { .nl = nl };
+	const void *failed;
 	int rc;
 
+	if (nl->queueing) {
+		nlh->nlmsg_flags |= NLM_F_ACK;
+		debug_message("queued", nlh);
+		jn_nl_stats.sent++;
+		jn_nl_stats.sent_modifying++;
+		/* A full queue is sent at once; an error then fails this
+		 * request, though an earlier one caused it. */
+		if (nl->n_queued >= JN_NL_MAX_QUEUED && (rc = jn_nl_flush(nl, &failed)) < 0)
+			return rc;
+		queue_request(nl, nlh);
+		return 0;
+	}
 	nlh->nlmsg_flags |= NLM_F_ACK;
 	nl->error[0] = '\0';
 	debug_message("sent", nlh);

@@ -20,6 +20,20 @@ struct jn_nl {
 	char error[256];	/* extended ACK text of the last error, or "" */
 	uint32_t error_seq;	/* sequence number of the request that failed */
 	bool dump_interrupted;
+
+	/* Pipelining: while QUEUEING is set, jn_nl_request() only appends the
+	 * request, tagged with OWNER, and jn_nl_flush() sends them together. */
+	bool queueing;
+	const void *owner;
+	char *queue;
+	size_t queue_len, queue_capacity;
+	struct jn_nl_queued *queued;
+	size_t n_queued;
+};
+
+struct jn_nl_queued {
+	uint32_t seq;
+	const void *owner;
 };
 
 /* Counters of messages sent, for the benchmark and for tests that prove an
@@ -49,6 +63,11 @@ uint32_t jn_nl_next_seq(struct jn_nl *nl);
 /* Send NLH (with NLM_F_ACK added) and wait for its ACK. Returns 0 or
  * -errno; nl->error holds the kernel's message where it gave one. */
 int jn_nl_request(struct jn_nl *nl, struct nlmsghdr *nlh);
+/* Send every queued request in one write and read one ACK each. Returns
+ * 0 or the first -errno, with the OWNER of the failed request in *FAILED
+ * and the kernel's text in nl->error. The queue is empty afterwards. */
+int jn_nl_flush(struct jn_nl *nl, const void **failed);
+
 /* Send the dump or get request NLH, calling CB for every answer. Returns
  * 0, -EINTR when the kernel marked the dump interrupted (the caller drops
  * what it got and asks again), or another -errno. */

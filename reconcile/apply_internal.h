@@ -1,0 +1,44 @@
+/* Shared by the apply loop (apply.c) and the steps of each object kind
+ * (apply_steps.c). */
+#ifndef JAILNET_APPLY_INTERNAL_H
+#define JAILNET_APPLY_INTERNAL_H
+
+#include "reconcile/apply.h"
+
+/* Link indexes learned during one apply, so each link is looked up once. */
+struct ifindex_entry {
+	char netns[JN_NAME_MAX + 1];
+	char ifname[IFNAMSIZ];
+	int ifindex;
+};
+
+struct applier {
+	struct jn_host *host;
+	const struct jn_apply_options *options;
+	/* Changes whose requests wait in socket queues, in plan order. */
+	const struct jn_change **pending;
+	size_t n_pending;
+	/* Sockets that may hold queued requests. */
+	struct jn_nl **queued_sockets;
+	size_t n_queued_sockets;
+	struct ifindex_entry *ifindexes;
+	size_t n_ifindexes;
+	size_t *steps_done;
+};
+
+/* Whether a change only queues requests (flushed before the next change
+ * that needs the kernel's answer). */
+bool jn_step_is_queued(const struct jn_change *change);
+/* Carry out CHANGE, queueing its requests where jn_step_is_queued(). */
+int jn_apply_step(struct applier *a, const struct jn_change *change);
+/* The socket of namespace NAME ("" for the host), queueing for CHANGE. */
+struct jn_nl *jn_applier_socket(struct applier *a, const char *name,
+				const struct jn_change *change, int *rc);
+/* Send every queued request; on failure report the change it belonged to. */
+int jn_applier_flush(struct applier *a);
+void jn_applier_forget(struct applier *a, const char *netns);
+int jn_applier_ifindex(struct applier *a, const char *netns, const char *ifname);
+void jn_report_failure(struct jn_host *host, const struct jn_change *change, int rc,
+		       const char *message, FILE *err);
+
+#endif
