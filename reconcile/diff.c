@@ -123,7 +123,7 @@ static bool contains(const char **sorted, size_t count, const char *name)
  * stays n log n for plans that remove thousands of objects. */
 static void mark_implied(struct jn_plan *plan)
 {
-	const char **links = calloc(2 * plan->count + 1, sizeof(*links));
+	char **links = calloc(2 * plan->count + 1, sizeof(*links));
 	const char **netns = calloc(plan->count + 1, sizeof(*netns));
 	size_t n_links = 0, n_netns = 0;
 
@@ -134,9 +134,11 @@ static void mark_implied(struct jn_plan *plan)
 
 		if (plan->changes[i].action != JN_REMOVE)
 			continue;
+		/* Jail ends of different namespaces may share a name, so a link
+		 * is known by namespace and name. */
 		if (obj->kind == JN_KIND_VETH) {
-			links[n_links++] = obj->ifname;
-			links[n_links++] = obj->peer_ifname;
+			links[n_links++] = jn_sprintf("/%s", obj->ifname);
+			links[n_links++] = jn_sprintf("%s/%s", obj->netns, obj->peer_ifname);
 		} else if (obj->kind == JN_KIND_NETNS) {
 			netns[n_netns++] = obj->netns;
 		}
@@ -150,9 +152,15 @@ static void mark_implied(struct jn_plan *plan)
 		if (change->action != JN_REMOVE ||
 		    (obj->kind != JN_KIND_ADDR && obj->kind != JN_KIND_ROUTE))
 			continue;
-		change->implied = contains(links, n_links, obj->ifname) ||
+
+		char *key = jn_sprintf("%s/%s", obj->netns, obj->ifname);
+
+		change->implied = contains((const char **)links, n_links, key) ||
 				  contains(netns, n_netns, obj->netns);
+		free(key);
 	}
+	for (size_t i = 0; i < n_links; i++)
+		free(links[i]);
 	free(links);
 	free(netns);
 }
