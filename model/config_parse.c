@@ -276,6 +276,55 @@ static int parse_interfaces(const struct jn_node *node, const char *ns,
 	return rc;
 }
 
+static int parse_dns_item(const struct jn_node *item, const char *where,
+			  struct jn_namespace *out, struct jn_diag *diag)
+{
+	struct jn_prefix addr;
+
+	if (expect_type(item, JN_NODE_SCALAR, where, diag) < 0)
+		return -1;
+	if (jn_prefix_parse(item->scalar, true, &addr) < 0 ||
+	    addr.len != jn_prefix_max_len(addr.family)) {
+		jn_diag_add(diag, item->pos,
+			    "%s: invalid resolver address \"%s\"; write one IPv4 or IPv6 address, as in 192.0.2.53 or 2001:db8::53",
+			    where, item->scalar);
+		return -1;
+	}
+	for (size_t i = 0; i < out->n_dns; i++) {
+		if (memcmp(out->dns[i].addr, addr.addr, sizeof(addr.addr)) == 0 &&
+		    out->dns[i].family == addr.family) {
+			jn_diag_add(diag, item->pos, "%s: resolver \"%s\" is listed twice; remove one",
+				    where, item->scalar);
+			return -1;
+		}
+	}
+	if (out->n_dns == JN_DNS_MAX) {
+		jn_diag_add(diag, item->pos,
+			    "%s: more than %d resolvers; the C library reads only the first %d, so list at most %d",
+			    where, JN_DNS_MAX, JN_DNS_MAX, JN_DNS_MAX);
+		return -1;
+	}
+	out->dns[out->n_dns++] = addr;
+	return 0;
+}
+
+/* `dns`: the resolvers written to /etc/netns/NAME/resolv.conf. */
+static int parse_dns(const struct jn_node *node, const char *ns,
+		     struct jn_namespace *out, struct jn_diag *diag)
+{
+	char where[160];
+	int rc = 0;
+
+	snprintf(where, sizeof(where), "namespaces.%s.dns", ns);
+	if (expect_type(node, JN_NODE_SEQ, where, diag) < 0)
+		return -1;
+	for (size_t i = 0; i < node->count && rc == 0; i++) {
+		snprintf(where, sizeof(where), "namespaces.%s.dns[%zu]", ns, i);
+		rc = parse_dns_item(node->items[i], where, out, diag);
+	}
+	return rc;
+}
+
 /* Derive NAME-out / NAME-in where the file gives no interface names. */
 static int default_ifname(const struct jn_namespace *ns, const char *suffix,
 			  char *out, struct jn_pos *pos, struct jn_diag *diag)
@@ -333,6 +382,8 @@ static int parse_namespace_fields(const struct jn_node *value, const char *name,
 		rc |= parse_publish_list(node, name, ns, diag);
 	if ((node = jn_node_get(value, "interfaces")))
 		rc |= parse_interfaces(node, name, ns, diag);
+	if ((node = jn_node_get(value, "dns")) && !is_empty(node))
+		rc |= parse_dns(node, name, ns, diag);
 	return rc;
 }
 
@@ -340,7 +391,7 @@ static int parse_namespace(const struct jn_node *key, const struct jn_node *valu
 			   struct jn_namespace *ns, struct jn_diag *diag)
 {
 	static const char *const keys[] = {
-		"subnets", "uplink", "allow", "host", "publish", "interfaces", NULL,
+		"subnets", "uplink", "allow", "host", "publish", "interfaces", "dns", NULL,
 	};
 	char where[128];
 	int rc = 0;
@@ -355,7 +406,7 @@ static int parse_namespace(const struct jn_node *key, const struct jn_node *valu
 		if (expect_type(value, JN_NODE_MAP, where, diag) < 0)
 			return -1;
 		rc |= check_keys(value, where, keys,
-				 "subnets, uplink, allow, host, publish and interfaces", diag);
+				 "subnets, uplink, allow, host, publish, interfaces and dns", diag);
 		rc |= parse_namespace_fields(value, key->scalar, ns, diag);
 	}
 	rc |= default_ifname(ns, "out", ns->host_ifname, &ns->host_ifname_pos, diag);

@@ -12,6 +12,8 @@
 
 /* Interface names are at most 15 bytes: IFNAMSIZ (16) includes the NUL. */
 #define JN_IFNAME_MAX (IFNAMSIZ - 1)
+/* Resolvers per namespace: glibc reads at most three (MAXNS). */
+#define JN_DNS_MAX 3
 /* Namespace names become file names under /run/netns. */
 #define JN_NAME_MAX 64
 
@@ -70,6 +72,8 @@ struct jn_namespace {
 	char host_ifname[IFNAMSIZ];
 	char jail_ifname[IFNAMSIZ];
 	struct jn_pos host_ifname_pos, jail_ifname_pos;
+	struct jn_prefix dns[JN_DNS_MAX];	/* resolvers, full-length prefixes */
+	size_t n_dns;
 };
 
 struct jn_config {

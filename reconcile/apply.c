@@ -198,11 +198,12 @@ static int apply_nft(struct applier *a, const struct jn_plan *plan,
 /* One change: a step that needs answers first sends what is queued. */
 static int apply_change(struct applier *a, const struct jn_change *change)
 {
-	size_t pending = a->n_pending;
+	size_t pending;
 	int rc = 0;
 
 	if (!jn_step_is_queued(change) || a->options->fail_step)
 		rc = jn_applier_flush(a);
+	pending = a->n_pending;
 	if (rc == 0)
 		rc = injected_fault(a->options, *a->steps_done + a->n_pending, a->host);
 	if (rc == 0)

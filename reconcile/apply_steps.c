@@ -10,6 +10,7 @@
 #include "reconcile/apply_internal.h"
 #include "reconcile/marks.h"
 #include "reconcile/netns.h"
+#include "reconcile/resolv.h"
 #include "reconcile/rtnl.h"
 
 /* Runs inside a new namespace before it gets its name: bring lo up and
@@ -196,6 +197,10 @@ int jn_apply_step(struct applier *a, const struct jn_change *change)
 		return apply_addr(a, change);
 	case JN_KIND_ROUTE:
 		return apply_route(a, change);
+	case JN_KIND_RESOLV:
+		if (change->action == JN_REMOVE)
+			return jn_resolv_remove(change->observed->path);
+		return jn_resolv_write(change->desired->path, change->desired->value);
 	case JN_KIND_SYSCTL:
 		return apply_sysctl(change);
 	default:

@@ -6,6 +6,7 @@
 #include "model/prefix.h"
 #include "reconcile/desired.h"
 #include "reconcile/nft.h"
+#include "reconcile/resolv.h"
 
 char *jn_veth_id(const char *host, const char *jail)
 {
@@ -110,6 +111,7 @@ static void add_namespace(struct jn_objlist *list, const struct jn_namespace *ns
 	free(label);
 	add_subnet(list, ns, &ns->subnet4);
 	add_subnet(list, ns, &ns->subnet6);
+	jn_resolv_desired(list, ns);
 }
 
 static void add_sysctl(struct jn_objlist *list, const char *name)

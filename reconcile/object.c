@@ -136,6 +136,7 @@ const char *jn_kind_name(enum jn_kind kind)
 		[JN_KIND_VETH] = "veth",
 		[JN_KIND_ADDR] = "address",
 		[JN_KIND_ROUTE] = "route",
+		[JN_KIND_RESOLV] = "resolv.conf",
 		[JN_KIND_SYSCTL] = "sysctl",
 	};
 

@@ -22,6 +22,7 @@ enum jn_kind {
 	JN_KIND_VETH,
 	JN_KIND_ADDR,
 	JN_KIND_ROUTE,
+	JN_KIND_RESOLV,
 	JN_KIND_SYSCTL,
 	JN_KIND_COUNT
 };
@@ -40,7 +41,7 @@ struct jn_obj {
 	char ifname[IFNAMSIZ];		/* link of an address or route; host end of a veth */
 	char peer_ifname[IFNAMSIZ];	/* jail end of a veth */
 	struct jn_prefix prefix;	/* address, or the gateway of a route */
-	char *path;			/* sysctl file */
+	char *path;			/* sysctl or resolv.conf file */
 	char *chain;			/* nftables chain of a rule */
 	char *set;			/* nftables set of an element */
 	void *nft;			/* libnftnl object, owned by the list */

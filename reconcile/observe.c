@@ -15,6 +15,7 @@
 #include "reconcile/marks.h"
 #include "reconcile/netns.h"
 #include "reconcile/nft.h"
+#include "reconcile/resolv.h"
 #include "reconcile/rtnl.h"
 
 struct observed_ns {
@@ -414,6 +415,7 @@ int jn_observe(struct jn_host *host, const struct jn_config *config,
 		check_foreign_links(&ctx);
 		check_uplinks(&ctx);
 		check_subnets(&ctx);
+		jn_resolv_observe(list, config, problems);
 		observe_sysctl(&ctx, JN_SYSCTL_IPV4_FORWARD);
 		observe_sysctl(&ctx, JN_SYSCTL_IPV6_FORWARD);
 	}
