@@ -254,6 +254,29 @@ static void print_subnets(FILE *out, const struct jn_objlist *list, const char *
 	}
 }
 
+static void print_dns(FILE *out, const struct jn_objlist *list, const char *group)
+{
+	for (size_t i = 0; i < list->count; i++) {
+		const struct jn_obj *obj = &list->items[i];
+		char *copy, *save = NULL;
+		bool header = false;
+
+		if (!in_group(obj, JN_KIND_RESOLV, group))
+			continue;
+		copy = jn_strdup(obj->value);
+		for (char *line = strtok_r(copy, "\n", &save); line;
+		     line = strtok_r(NULL, "\n", &save)) {
+			if (strncmp(line, "nameserver ", 11) != 0)
+				continue;
+			if (!header)
+				fprintf(out, "    dns:\n");
+			header = true;
+			fprintf(out, "      - \"%s\"\n", line + 11);
+		}
+		free(copy);
+	}
+}
+
 static void print_namespace(FILE *out, const struct jn_objlist *list, const char *name)
 {
 	const struct jn_obj *uplink = find_elem(list, name, "jail_uplinks");
@@ -269,6 +292,7 @@ static void print_namespace(FILE *out, const struct jn_objlist *list, const char
 	print_allow_list(out, list, name);
 	print_host_list(out, list, name);
 	print_publish_list(out, list, name);
+	print_dns(out, list, name);
 	for (size_t i = 0; i < list->count; i++) {
 		const struct jn_obj *obj = &list->items[i];
 
