@@ -1,9 +1,13 @@
 # jailnet: declarative network jails reconciled over netlink.
 
+# Install locations. The .deb sets PREFIX=/usr UNITDIR=/lib/systemd/system.
 PREFIX ?= /usr/local
 DESTDIR ?=
 SBINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
+SYSCONFDIR ?= /etc
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
 PKG_CONFIG ?= pkg-config
 VERSION := 0.1.0
 
@@ -43,16 +47,32 @@ jailnet: $(CMD_OBJ) libjailnet.a
 # A test build whose apply fails on request (JAILNET_FAULT_STEP=N), to
 # prove that every step can be undone. The installed binary has no hook.
 jailnet-fault: $(MODEL_SRC) $(RECONCILE_SRC) $(CMD_SRC)
-	$(call quiet,LD,$@)$(CC) $(CFLAGS) -DJAILNET_FAULT_INJECTION $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(call quiet,LD,$@)$(CC) $(CPPFLAGS) $(CFLAGS) -DJAILNET_FAULT_INJECTION $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 %.o: %.c
-	$(call quiet,CC,$@)$(CC) $(CFLAGS) $(DEPFLAGS) -c -o $@ $<
+	$(call quiet,CC,$@)$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
 tests/unit/test_%: tests/unit/test_%.c tests/unit/unit.h libjailnet.a
-	$(call quiet,LD,$@)$(CC) $(CFLAGS) $(DEPFLAGS) $(LDFLAGS) -o $@ $< libjailnet.a $(LDLIBS) $(shell $(PKG_CONFIG) --libs cmocka)
+	$(call quiet,LD,$@)$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) $(LDFLAGS) -o $@ $< libjailnet.a $(LDLIBS) $(shell $(PKG_CONFIG) --libs cmocka)
 
-unit: $(UNIT_BIN)
+# The fuzz target run over the checked-in corpus, without libFuzzer.
+fuzz/replay: fuzz/replay.c fuzz/fuzz_config.c libjailnet.a
+	$(call quiet,LD,$@)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ fuzz/replay.c fuzz/fuzz_config.c libjailnet.a $(LDLIBS)
+
+unit: $(UNIT_BIN) fuzz/replay
 	$(Q)set -e; for t in $(UNIT_BIN); do echo "== $$t"; ./$$t; done
+	$(Q)fuzz/replay fuzz/corpus/*
+
+# libFuzzer with ASan and UBSan (needs clang): make fuzz FUZZ_SECONDS=600
+FUZZ_SECONDS ?= 60
+fuzz/fuzz_config: fuzz/fuzz_config.c $(MODEL_SRC)
+	$(call quiet,LD,$@)clang $(filter-out -Wimplicit-fallthrough -O2,$(CFLAGS)) -O1 -g \
+		-fsanitize=fuzzer,address,undefined -o $@ $^ $(LDLIBS)
+
+fuzz: fuzz/fuzz_config
+	mkdir -p fuzz/new-corpus
+	fuzz/fuzz_config -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+		fuzz/new-corpus fuzz/corpus
 
 # Integration tests need root; each one runs in its own sandbox.
 integration: jailnet jailnet-fault
@@ -80,15 +100,35 @@ check-valgrind: all $(UNIT_BIN)
 # Everything CI runs.
 test: check check-sanitize check-valgrind
 
+# The unit names the binary and the config by their paths, so install
+# rewrites them for SBINDIR and SYSCONFDIR. An existing jails.yaml is
+# kept, and uninstall removes it only while it is the shipped example.
 install: jailnet
 	install -D -m 0755 jailnet $(DESTDIR)$(SBINDIR)/jailnet
+	install -D -m 0644 man/jailnet.8 $(DESTDIR)$(MANDIR)/man8/jailnet.8
+	install -D -m 0644 man/jailnet.yaml.5 $(DESTDIR)$(MANDIR)/man5/jailnet.yaml.5
+	install -D -m 0644 contrib/bash-completion/jailnet $(DESTDIR)$(COMPLETIONDIR)/jailnet
+	install -d -m 0755 $(DESTDIR)$(UNITDIR)
+	sed -e 's|/usr/sbin/jailnet|$(SBINDIR)/jailnet|g' \
+		-e 's|/etc/jailnet/|$(SYSCONFDIR)/jailnet/|g' \
+		contrib/systemd/jailnet.service >$(DESTDIR)$(UNITDIR)/jailnet.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/jailnet.service
+	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/jailnet
+	test -e $(DESTDIR)$(SYSCONFDIR)/jailnet/jails.yaml || \
+		install -m 0644 contrib/jails.yaml $(DESTDIR)$(SYSCONFDIR)/jailnet/jails.yaml
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/jailnet
+	rm -f $(DESTDIR)$(MANDIR)/man8/jailnet.8 $(DESTDIR)$(MANDIR)/man5/jailnet.yaml.5
+	rm -f $(DESTDIR)$(COMPLETIONDIR)/jailnet
+	rm -f $(DESTDIR)$(UNITDIR)/jailnet.service
+	if cmp -s contrib/jails.yaml $(DESTDIR)$(SYSCONFDIR)/jailnet/jails.yaml; then \
+		rm -f $(DESTDIR)$(SYSCONFDIR)/jailnet/jails.yaml; fi
+	rmdir $(DESTDIR)$(SYSCONFDIR)/jailnet 2>/dev/null || true
 
 clean:
-	rm -f jailnet jailnet-fault libjailnet.a */*.o */*.d tests/unit/*.o tests/unit/*.d $(UNIT_BIN)
+	rm -f jailnet jailnet-fault fuzz/replay fuzz/fuzz_config libjailnet.a */*.o */*.d tests/unit/*.o tests/unit/*.d $(UNIT_BIN)
 
-.PHONY: all unit integration check check-sanitize check-valgrind test install uninstall clean
+.PHONY: fuzz all unit integration check check-sanitize check-valgrind test install uninstall clean
 
 -include $(wildcard */*.d tests/unit/*.d)

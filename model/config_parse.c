@@ -515,13 +515,16 @@ int jn_config_load_buffer(const char *path, const char *data, size_t size,
 
 	memset(config, 0, sizeof(*config));
 	config->path = xstrdup(path);
-	if (jn_yaml_parse(data, size, &root, diag) < 0)
-		return -1;
-	rc = parse_root(root, config, diag);
+	rc = jn_yaml_parse(data, size, &root, diag);
+	if (rc == 0)
+		rc = parse_root(root, config, diag);
 	jn_node_free(root);
+	if (rc == 0)
+		rc = jn_config_validate(config, diag);
+	/* On failure nothing is left for the caller to free. */
 	if (rc < 0)
-		return -1;
-	return jn_config_validate(config, diag);
+		jn_config_free(config);
+	return rc < 0 ? -1 : 0;
 }
 
 static int read_file(const char *path, char **data, size_t *size,

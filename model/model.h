@@ -85,7 +85,8 @@ struct jn_config {
 	size_t n_namespaces;
 };
 
-/* Parse and validate FILE. Returns 0, or -1 with every problem in DIAG. */
+/* Parse and validate FILE. Returns 0, or -1 with every problem in DIAG and
+ * CONFIG freed. */
 int jn_config_load(const char *path, struct jn_config *config,
 		   struct jn_diag *diag);
 /* Same for a buffer; PATH is used only in messages. */

@@ -410,7 +410,7 @@ static void unknown_key_namespace(void **state)
 {
 	(void)state;
 	assert_errors(HEAD "  www:\n    subnet: [10.97.3.0/30]\n",
-		      "test.yaml:7:5: unknown key \"subnet\" in namespaces.www; valid keys are subnets, uplink, allow, host, publish and interfaces");
+		      "test.yaml:7:5: unknown key \"subnet\" in namespaces.www; valid keys are subnets, uplink, allow, host, publish, interfaces and dns");
 }
 
 static void unknown_key_uplink(void **state)
