@@ -27,7 +27,7 @@ description:
 author:
   - jailnet authors
 requirements:
-  - jailnet on the managed host, run as root (jailnet needs root or CAP_NET_ADMIN).
+  - jailnet on the managed host, run as root (jailnet needs root or CAP_NET_ADMIN)
   - PyYAML on the managed host when I(content) is a mapping.
 attributes:
   check_mode:
@@ -81,6 +81,12 @@ options:
         this option has no effect.
     type: bool
     default: false
+  syslog:
+    description:
+      - Whether apply logs each change to syslog. When false the module
+        passes C(--no-syslog). Check mode logs nothing either way.
+    type: bool
+    default: true
 notes:
   - The module does not run C(jailnet validate) separately, because plan and
     apply validate the file before they touch the kernel.
@@ -193,7 +199,7 @@ diff:
     before: "foobar: nft element allow4 { foobar-out . 0.0.0.0/0 . udp . 123 } = foobar\n"
     after: "foobar: nft element allow4 { foobar-out . 0.0.0.0/0 . udp . 124 } = foobar\n"
 errors:
-  description: jailnet's error messages, one a line of C(msg) as well.
+  description: jailnet's error messages. C(msg) contains them too, one per line.
   returned: failure, when jailnet printed its JSON report
   type: list
   elements: str
@@ -245,8 +251,8 @@ def content_text(module, content):
 
 def write_content(text):
     """Write TEXT to a new root-only file and return (directory, path)."""
-    # mkdtemp makes the directory with mode 0700, and jailnet accepts it
-    # because no user other than its owner can write it.
+    # mkdtemp makes the directory with mode 0700, so when the module runs
+    # as root, jailnet's check that only root can write the file passes.
     directory = tempfile.mkdtemp(prefix='jailnet-ansible.')
     path = os.path.join(directory, 'jails.yaml')
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -271,6 +277,8 @@ def jailnet_argv(module, binary, config_path):
         argv += ['--wait', repr(float(module.params['wait']))]
     if apply and module.params['force']:
         argv.append('--force')
+    if apply and not module.params['syslog']:
+        argv.append('--no-syslog')
     # "--" keeps a path that starts with "-" from being read as an option.
     argv += ['--', config_path]
     return argv
@@ -325,6 +333,7 @@ def main():
             binary=dict(type='path'),
             wait=dict(type='float'),
             force=dict(type='bool', default=False),
+            syslog=dict(type='bool', default=True),
         ),
         mutually_exclusive=[('path', 'content')],
         required_one_of=[('path', 'content')],
