@@ -13,6 +13,8 @@ int cmd_show(int argc, char **argv);
 /* Load and validate PATH, printing every error to stderr. Returns 0 or -1. */
 struct jn_config;
 int cmd_load_config(const char *path, struct jn_config *config);
+/* The message of the last cmd_error(), for JSON documents. */
+extern char cmd_last_error[512];
 /* Print "jailnet: error: MESSAGE" to stderr. */
 void cmd_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cmd_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -5,15 +5,16 @@
 #include "cmd/commands.h"
 #include "model/model.h"
 
+char cmd_last_error[512];
+
 void cmd_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("jailnet: error: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(cmd_last_error, sizeof(cmd_last_error), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	fprintf(stderr, "jailnet: error: %s\n", cmd_last_error);
 }
 
 void cmd_warning(const char *fmt, ...)

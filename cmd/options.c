@@ -115,6 +115,8 @@ int parse_run_options(int argc, char **argv, struct run_options *opts)
 			print_help(opts->apply);
 			return 1;
 		}
+		if (option == OPT_JSON)
+			opts->json = true;
 		if (option == '?' || option == ':' || !option_fits(option, opts->apply)) {
 			cmd_error("invalid option %s for %s; see jailnet %s --help",
 				  argv[optind - 1], name, name);

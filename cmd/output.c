@@ -121,7 +121,10 @@ static void print_json(const struct report *report)
 	printf("{\n  \"format_version\": 1,\n  \"command\": ");
 	json_string(stdout, report->command);
 	printf(",\n  \"file\": ");
-	json_string(stdout, report->file);
+	if (report->file)
+		json_string(stdout, report->file);
+	else
+		fputs("null", stdout);
 	printf(",\n  \"changes\": [");
 	for (size_t i = 0; plan && i < plan->count; i++) {
 		fputs(i ? ",\n" : "\n", stdout);

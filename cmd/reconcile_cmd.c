@@ -253,6 +253,13 @@ static int run_command(int argc, char **argv, bool apply)
 	struct run run = { .opts.apply = apply, .session.lock_fd = -1 };
 	int status, rc = parse_run_options(argc, argv, &run.opts);
 
+	if (rc < 0 && run.opts.json) {
+		/* Callers that asked for JSON get a document for this error too. */
+		run.report = (struct report){ .command = apply ? "apply" : "plan", .json = true };
+		report_error(&run.report, "%s", cmd_last_error);
+		print_report(&run.report);
+		report_free(&run.report);
+	}
 	if (rc != 0)
 		return rc < 0 ? JN_EXIT_ERROR : JN_EXIT_OK;
 	run.report = (struct report){

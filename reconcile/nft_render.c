@@ -133,8 +133,8 @@ void jn_nft_add_element(struct jn_objlist *list, const char *group,
 	if (!obj->nft)
 		abort();
 	memcpy(obj->nft, value, sizeof(*value));
-	if (def->n_data)
-		jn_obj_set_detail(obj, "%s", label.buf);
+	/* The readable form for "~" lines and JSON; VALUE is raw bytes. */
+	jn_obj_set_detail(obj, "%s comment \"%s\"", label.buf, comment ? comment : "");
 	free(key);
 	free(key_end);
 	free(data);
