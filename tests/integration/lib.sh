@@ -15,8 +15,8 @@ set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 JAILNET=${JAILNET:-$ROOT/jailnet}
 # The interpreter itself, not a wrapper script such as a pyenv shim: the
-# traffic tests start dozens of probes at once, and a shim's own start-up
-# takes several times as long as Python's.
+# traffic tests start dozens of probes at once, and a shim (a bash script
+# that runs pyenv) can take many times as long to start as Python itself.
 PYTHON=$(python3 -c 'import sys; print(sys.executable)')
 NETCHECK="$PYTHON $ROOT/tests/integration/netcheck.py"
 WORK=$(mktemp -d /tmp/jailnet-test.XXXXXX)

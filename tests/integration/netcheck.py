@@ -2,19 +2,19 @@
 """Bounded traffic probes for the integration tests.
 
   netcheck.py serve PROTO ADDRESS PORTS [SECONDS] [--peer] [--log FILE]
-      Answer every TCP or SCTP connection and UDP datagram on ADDRESS and
-      each of PORTS (one port or a comma-separated list) with
+      Reply to every TCP or SCTP connection and UDP datagram on ADDRESS
+      and each of PORTS (one port or a comma-separated list) with
       "pong from PORT" for SECONDS (default 10), then exit. Prints
       "listening" once every socket is bound. ADDRESS :: also accepts IPv4
       (as ::ffff:a.b.c.d, printed as a.b.c.d).
-      --peer  append " peer ADDRESS" to the answer: the source address
+      --peer  append " peer ADDRESS" to the reply: the source address
               the server saw, after any NAT on the way.
       --log   append "PROTO PORT PEER" to FILE for every connection or
-              datagram, answered or not.
+              datagram received.
   netcheck.py probe PROTO ADDRESS PORT [SECONDS] [--source ADDRESS]
-      Send "ping" and wait SECONDS (default 2) for the answer.
+      Send "ping" and wait SECONDS (default 2) for the reply.
       --source  bind to this local address before sending.
-      Exit status: 0 and the answer printed when it came; 1 when nothing
+      Exit status: 0 and the reply printed when it came; 1 when nothing
       came back in time (a dropped packet); 3 on any other error, such as
       a refused connection or an unreachable network.
 
@@ -26,7 +26,7 @@ import socket
 import sys
 import time
 
-EXIT_ANSWER = 0
+EXIT_REPLY = 0
 EXIT_TIMEOUT = 1
 EXIT_ERROR = 3
 # Linux's value; Python 3.11's socket module does not define it.
@@ -59,7 +59,7 @@ def open_listener(proto, address, port):
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     if address == "::":
         sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
-    # A UDP answer must come from the address the datagram was sent to,
+    # A UDP reply must come from the address the datagram was sent to,
     # which is not always the one the kernel would pick as source.
     if kind == socket.SOCK_DGRAM and family_of(address) == socket.AF_INET6:
         sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_RECVPKTINFO, 1)
@@ -72,8 +72,8 @@ def open_listener(proto, address, port):
     return sock
 
 
-def answer_source(ancillary):
-    """Return the ancillary data that sends an answer from the address
+def reply_source(ancillary):
+    """Return the ancillary data that sends a reply from the address
     that a datagram with ANCILLARY (from recvmsg) was sent to."""
     for level, kind, data in ancillary:
         if level == socket.IPPROTO_IPV6 and kind == socket.IPV6_PKTINFO:
@@ -86,8 +86,8 @@ def answer_source(ancillary):
     return []
 
 
-def answer(sock, proto, port, options, log):
-    """Answer one connection or datagram waiting on SOCK."""
+def reply_to(sock, proto, port, options, log):
+    """Reply to one connection or datagram waiting on SOCK."""
     reply = "pong from %d" % port
     if proto == "udp":
         _, ancillary, _, peer = sock.recvmsg(512, socket.CMSG_SPACE(64))
@@ -100,7 +100,7 @@ def answer(sock, proto, port, options, log):
     if options.peer:
         reply += " peer " + peer_text(peer)
     if conn is None:
-        sock.sendmsg([reply.encode()], answer_source(ancillary), 0, peer)
+        sock.sendmsg([reply.encode()], reply_source(ancillary), 0, peer)
         return
     conn.settimeout(1)
     try:
@@ -123,7 +123,7 @@ def serve(options):
         events = selector.select(timeout=max(0.05, deadline - time.monotonic()))
         for key, _ in events:
             try:
-                answer(key.fileobj, options.proto, key.data, options, log)
+                reply_to(key.fileobj, options.proto, key.data, options, log)
             except OSError:
                 continue
     return 0
@@ -142,7 +142,7 @@ def probe(options):
         sock.sendall(b"ping")
         data = sock.recv(512)
     except socket.timeout as error:
-        print("no answer: %s" % error, file=sys.stderr)
+        print("no reply: %s" % error, file=sys.stderr)
         return EXIT_TIMEOUT
     except OSError as error:
         print("error: %s" % error, file=sys.stderr)
@@ -150,7 +150,7 @@ def probe(options):
     finally:
         sock.close()
     print(data.decode())
-    return EXIT_ANSWER if data else EXIT_ERROR
+    return EXIT_REPLY if data else EXIT_ERROR
 
 
 def parse_arguments(argv):

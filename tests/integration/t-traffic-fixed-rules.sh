@@ -54,12 +54,13 @@ RULES_ONE=$(rules)
 RULES_ONE_COUNT=$(wc -l <<<"$RULES_ONE")
 check "rules exist" test "$RULES_ONE_COUNT" -gt 0
 SETS_ONE=$(sets_except allow4 allow6)
+check "other sets listed" test -n "$SETS_ONE"
 ALLOW4_ONE=$(element_count allow4)
 ALLOW6_ONE=$(element_count allow6)
 
 start_server internet tcp :: 80,443
 for inet in 192.0.2.2 2001:db8:1::2; do
-	expect_answer "port 80 to $inet" alpha tcp "$inet" 80
+	expect_reply "port 80 to $inet" alpha tcp "$inet" 80
 	expect_drop "port 443 before to $inet" alpha tcp "$inet" 443
 done
 check_probes
@@ -79,7 +80,7 @@ check_eq "other sets kept for a port" "$SETS_ONE" "$(sets_except allow4 allow6)"
 check_eq "allow4 gains one element" $((ALLOW4_ONE + 1)) "$(element_count allow4)"
 check_eq "allow6 gains one element" $((ALLOW6_ONE + 1)) "$(element_count allow6)"
 for inet in 192.0.2.2 2001:db8:1::2; do
-	expect_answer "port 443 after to $inet" alpha tcp "$inet" 443
+	expect_reply "port 443 after to $inet" alpha tcp "$inet" 443
 done
 check_probes
 
@@ -118,9 +119,9 @@ for family in 4 6; do
 	else
 		inet=2001:db8:1::2 uplink=2001:db8:1::1
 	fi
-	expect_answer "j19 port 80 v$family" j19 tcp "$inet" 80
+	expect_reply "j19 port 80 v$family" j19 tcp "$inet" 80
 	expect_drop "j19 port 443 v$family" j19 tcp "$inet" 443
-	expect_answer "alpha port 443 v$family" alpha tcp "$inet" 443
-	expect_answer "publish 8019 to j19 v$family" internet tcp "$uplink" 8019
+	expect_reply "alpha port 443 v$family" alpha tcp "$inet" 443
+	expect_reply "publish 8019 to j19 v$family" internet tcp "$uplink" 8019
 done
 check_probes

@@ -42,14 +42,14 @@ for family in 4 6; do
 		web_end=fd00:97::4:1 plain_end=fd00:97::5:1 uplink=2001:db8:1::1
 	fi
 
-	# Controls: every service answers from the internet namespace.
-	expect_answer "internet to host udp 53 v$family" internet udp "$uplink" 53
-	expect_answer "internet to host udp 5353 v$family" internet udp "$uplink" 5353
-	expect_answer "internet to host tcp 53 v$family" internet tcp "$uplink" 53
-	expect_answer "internet to host tcp 2222 v$family" internet tcp "$uplink" 2222
+	# Controls: every service replies to the internet namespace.
+	expect_reply "internet to host udp 53 v$family" internet udp "$uplink" 53
+	expect_reply "internet to host udp 5353 v$family" internet udp "$uplink" 5353
+	expect_reply "internet to host tcp 53 v$family" internet tcp "$uplink" 53
+	expect_reply "internet to host tcp 2222 v$family" internet tcp "$uplink" 2222
 
 	# web: its host entries on its own host end, nothing else.
-	expect_answer "web udp 53 v$family" web udp "$web_end" 53
+	expect_reply "web udp 53 v$family" web udp "$web_end" 53
 	expect_ping "web ping host end v$family" web "$web_end"
 	expect_drop "web udp 5353 v$family" web udp "$web_end" 5353
 	expect_drop "web tcp 53 v$family" web tcp "$web_end" 53
@@ -68,13 +68,13 @@ for family in 4 6; do
 done
 
 # Neighbour discovery: with both neighbour caches empty, the jail's
-# solicitation and the host's, and the advertisements answering them,
-# must pass.
+# solicitation and the host's, and the advertisements that reply to
+# them, must pass.
 ip -6 neigh flush dev web-out
 ip -n web -6 neigh flush dev web-in
-expect_answer "web udp 53 after neighbour flush" web udp fd00:97::4:1 53
+expect_reply "web udp 53 after neighbour flush" web udp fd00:97::4:1 53
 check_probes
 ip -6 neigh flush dev web-out
 ip -n web -6 neigh flush dev web-in
-expect_answer "host to web after neighbour flush" host udp fd00:97::4:2 7000
+expect_reply "host to web after neighbour flush" host udp fd00:97::4:2 7000
 check_probes

@@ -1,6 +1,6 @@
-# Masquerade (IPv4 and IPv6): the internet namespace sees a jail's traffic
-# as coming from the uplink address 192.0.2.1 or 2001:db8:1::1. With
-# `masquerade: false` it sees the jail's own address.
+# Masquerade (IPv4 and IPv6): a jail's traffic reaches the internet
+# namespace with the uplink address 192.0.2.1 or 2001:db8:1::1 as source.
+# With `masquerade: false` the source is the jail's own address.
 source "$(dirname "$0")/traffic.sh"
 make_internet
 
@@ -31,7 +31,7 @@ check_eq "apply exits 0" 0 "$RC"
 start_server internet tcp :: 7000 --peer
 start_server internet udp :: 7000 --peer
 
-# The internet namespace has no route to the jails yet, so every answer
+# The internet namespace has no route to the jails yet, so every reply
 # below comes back through masquerade.
 check_eq "masquerade tcp v4" "pong from 7000 peer 192.0.2.1" \
 	"$(probe_output alpha tcp 192.0.2.2 7000)"
@@ -49,7 +49,7 @@ write_config false
 run_jailnet apply "$WORK/jails.yaml"
 check_eq "apply without masquerade exits 0" 0 "$RC"
 
-# Without masquerade the answers need a route back to the jail.
+# Without masquerade the replies need a route back to the jail.
 route_jails_from_internet
 check_eq "no masquerade tcp v4" "pong from 7000 peer 10.97.3.2" \
 	"$(probe_output alpha tcp 192.0.2.2 7000)"

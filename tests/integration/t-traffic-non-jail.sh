@@ -10,6 +10,10 @@ nft add set ip other s '{ type ipv4_addr; }'
 nft add element ip other s '{ 198.51.100.9 }'
 nft add rule ip other c ip daddr @s accept
 FOREIGN=$(nft -j list table ip other)
+# A foreign inet table with a base chain named like one of jailnet's.
+nft add table inet other
+nft add chain inet other input '{ type filter hook input priority 10; policy accept; }'
+FOREIGN_INET=$(nft -j list table inet other)
 
 make_internet
 
@@ -52,6 +56,7 @@ EOF
 run_jailnet apply "$WORK/jails.yaml"
 check_eq "apply exits 0" 0 "$RC"
 check_eq "foreign table after apply" "$FOREIGN" "$(nft -j list table ip other)"
+check_eq "foreign inet table after apply" "$FOREIGN_INET" "$(nft -j list table inet other)"
 
 start_server internet tcp :: 7100 --peer
 start_server internet udp :: 7100 --peer
@@ -67,19 +72,22 @@ for family in 4 6; do
 		inet=2001:db8:1::2 uplink=2001:db8:1::1 lan=2001:db8:2::2 lan_end=2001:db8:2::1
 	fi
 
-	expect_answer "host to internet tcp v$family" host tcp "$inet" 7100
-	expect_answer "host to internet udp v$family" host udp "$inet" 7100
+	expect_reply "host to internet tcp v$family" host tcp "$inet" 7100
+	expect_reply "host to internet udp v$family" host udp "$inet" 7100
 	expect_ping "host ping internet v$family" host "$inet"
-	expect_answer "internet to host tcp v$family" internet tcp "$uplink" 7300
-	expect_answer "internet to host udp v$family" internet udp "$uplink" 7300
+	expect_reply "internet to host tcp v$family" internet tcp "$uplink" 7300
+	expect_reply "internet to host udp v$family" internet udp "$uplink" 7300
 	expect_ping "internet ping host v$family" internet "$uplink"
-	expect_answer "lan to host tcp v$family" lan tcp "$lan_end" 7300
-	expect_answer "internet to lan tcp v$family" internet tcp "$lan" 7200
-	expect_answer "internet to lan udp v$family" internet udp "$lan" 7200
+	expect_reply "lan to host tcp v$family" lan tcp "$lan_end" 7300
+	expect_reply "internet to lan tcp v$family" internet tcp "$lan" 7200
+	expect_reply "internet to lan udp v$family" internet udp "$lan" 7200
 	expect_ping "internet ping lan v$family" internet "$lan"
 	expect_ping "lan ping internet v$family" lan "$inet"
-	# The table is live: the jail may not reach the same server.
+	# The table is live: the jail may not reach the same server, and its
+	# icmp entry covers only traffic that leaves through its uplink.
 	expect_drop "jail to internet tcp v$family" web tcp "$inet" 7100
+	expect_ping "jail ping internet v$family" web "$inet"
+	expect_ping_drop "jail ping lan v$family" web "$lan"
 	check_probes
 
 	# Forwarded non-jail traffic is neither masqueraded nor DNATed.
@@ -105,3 +113,4 @@ run_jailnet apply "$WORK/jails.yaml"
 check_eq "second apply exits 0" 0 "$RC"
 check_contains "second apply adds mail" "mail" "$OUT"
 check_eq "foreign table after second apply" "$FOREIGN" "$(nft -j list table ip other)"
+check_eq "foreign inet table after second apply" "$FOREIGN_INET" "$(nft -j list table inet other)"

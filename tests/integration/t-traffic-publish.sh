@@ -43,22 +43,22 @@ for family in 4 6; do
 		uplink=2001:db8:1::1 client=2001:db8:1::2
 	fi
 
-	# The published ports, DNATed to the jail's ports; the jail sees the
-	# client's own address.
-	answer=$(probe_output internet tcp "$uplink" 80)
-	check_contains "publish tcp 80 to 8080 v$family" "pong from 8080 " "$answer"
-	check_contains "publish tcp keeps client v$family" " peer $client" "$answer"
-	answer=$(probe_output internet udp "$uplink" 5300)
-	check_contains "publish udp 5300 to 5301 v$family" "pong from 5301 " "$answer"
-	check_contains "publish udp keeps client v$family" " peer $client" "$answer"
+	# The published ports are DNATed to the jail's ports, and the source
+	# stays the client's own address.
+	reply=$(probe_output internet tcp "$uplink" 80)
+	check_contains "publish tcp 80 to 8080 v$family" "pong from 8080 " "$reply"
+	check_contains "publish tcp keeps client v$family" " peer $client" "$reply"
+	reply=$(probe_output internet udp "$uplink" 5300)
+	check_contains "publish udp 5300 to 5301 v$family" "pong from 5301 " "$reply"
+	check_contains "publish udp keeps client v$family" " peer $client" "$reply"
 
 	# Another jail reaching the uplink address is not DNATed.
 	expect_drop "other jail to uplink port 80 v$family" other tcp "$uplink" 80
 	check_probes
 done
 
-# Give the internet namespace a route to the jails, so that only jailnet
-# stands between it and the jail's ports.
+# Give the internet namespace a route to the jails, so that only
+# jailnet's rules can keep it from the jail's ports.
 route_jails_from_internet
 for family in 4 6; do
 	if [[ $family == 4 ]]; then
@@ -68,10 +68,10 @@ for family in 4 6; do
 	fi
 
 	# Controls: the host's own processes reach every jail port.
-	expect_answer "host to jail tcp 9000 v$family" host tcp "$jail" 9000
-	expect_answer "host to jail tcp 8080 v$family" host tcp "$jail" 8080
-	expect_answer "host to jail udp 5399 v$family" host udp "$jail" 5399
-	expect_answer "host to jail udp 5301 v$family" host udp "$jail" 5301
+	expect_reply "host to jail tcp 9000 v$family" host tcp "$jail" 9000
+	expect_reply "host to jail tcp 8080 v$family" host tcp "$jail" 8080
+	expect_reply "host to jail udp 5399 v$family" host udp "$jail" 5399
+	expect_reply "host to jail udp 5301 v$family" host udp "$jail" 5301
 
 	expect_drop "internet to jail tcp 9000 v$family" internet tcp "$jail" 9000
 	expect_drop "internet to jail tcp 8080 v$family" internet tcp "$jail" 8080
@@ -85,7 +85,7 @@ if reason=$(sctp_missing); then
 else
 	start_server web sctp :: 9132
 	for uplink in 192.0.2.1 2001:db8:1::1; do
-		expect_answer "publish sctp 9132 $uplink" internet sctp "$uplink" 9132
+		expect_reply "publish sctp 9132 $uplink" internet sctp "$uplink" 9132
 	done
 	check_probes
 fi

@@ -57,8 +57,8 @@ done
 wait "${pids[@]}"
 
 # Control: the jail's own address passes and is masqueraded.
-expect_answer "open udp v4" open udp 192.0.2.2 7100 --source 10.97.2.2
-expect_answer "open udp v6" open udp 2001:db8:1::2 7100 --source fd00:97::2:2
+expect_reply "open udp v4" open udp 192.0.2.2 7100 --source 10.97.2.2
+expect_reply "open udp v6" open udp 2001:db8:1::2 7100 --source fd00:97::2:2
 check_probes
 check_contains "control reached the server" "udp 7100 192.0.2.1" "$(cat "$SEEN")"
 check_eq "forged foreign source v4" "" "$(grep '^udp 7101 ' "$SEEN")"
@@ -69,15 +69,15 @@ check_eq "forged jail source v6" "" "$(grep '^udp 7104 ' "$SEEN")"
 # The jail's root flushes its namespace's ruleset: nothing changes.
 check "flush jail ruleset" in_ns shut nft flush ruleset
 for inet in 192.0.2.2 2001:db8:1::2; do
-	expect_answer "after flush tcp 80 to $inet" shut tcp "$inet" 80
+	expect_reply "after flush tcp 80 to $inet" shut tcp "$inet" 80
 	expect_drop "after flush tcp 22 to $inet" shut tcp "$inet" 22
 done
 check_probes
 
 # The jail's root points its default routes elsewhere: at the host's
-# uplink address (the host answers ARP for it on shut-out) and at the
-# host end's link-local address. Allowed traffic still passes over the new
-# routes, and the rest is still dropped.
+# uplink address (the host replies to ARP requests for it on shut-out)
+# and at the host end's link-local address. Allowed traffic still passes
+# over the new routes, and the rest is still dropped.
 link_local() {
 	ip -j -6 addr show dev shut-out |
 		jq -r '.[0].addr_info[] | select(.scope == "link" and .tentative != true) | .local'
@@ -97,9 +97,9 @@ check_eq "IPv4 route replaced" 192.0.2.1 \
 check_eq "IPv6 route replaced" "$LINK_LOCAL" \
 	"$(ip -n shut -j -6 route show default | jq -r '.[0].gateway')"
 for inet in 192.0.2.2 2001:db8:1::2; do
-	expect_answer "new route tcp 80 to $inet" shut tcp "$inet" 80
+	expect_reply "new route tcp 80 to $inet" shut tcp "$inet" 80
 	expect_drop "new route tcp 22 to $inet" shut tcp "$inet" 22
 done
-expect_answer "host to open tcp" host tcp 10.97.2.2 7000
+expect_reply "host to open tcp" host tcp 10.97.2.2 7000
 expect_drop "new route to open tcp" shut tcp 10.97.2.2 7000
 check_probes

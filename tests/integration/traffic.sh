@@ -2,18 +2,20 @@
 # probes that run in parallel and are checked together, and routes back
 # to the jails. Source this file in place of lib.sh.
 #
-# A probe that must be dropped must time out: an answer means the packet
-# passed, and an error (refused, unreachable) means something other than
-# jailnet's drop stopped it, so both fail the check. Each drop check is
-# paired with a control probe that shows the same server answering on a
-# path that is allowed.
+# A probe that must be dropped must time out. A reply means the packet
+# passed, and an error (refused, unreachable) means that something other
+# than jailnet's drop stopped it, so both fail the check. Each drop check
+# is paired with a control probe that gets a reply from the same server on
+# a path that is allowed.
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-# Upper bound in seconds for each server; stop_servers ends them earlier.
-SERVER_SECONDS=55
-# Wait in seconds for an answer that must come, and for one that must not.
-ANSWER_SECONDS=3
+# Maximum run time of each server in seconds. stop_servers ends them
+# earlier, when the test exits.
+SERVER_SECONDS=120
+# Maximum wait in seconds for a reply that must come, and for one that
+# must not come.
+REPLY_SECONDS=5
 DROP_SECONDS=1
 
 PENDING_PIDS=()
@@ -21,7 +23,7 @@ PENDING_NAMES=()
 PENDING_EXPECT=()
 PENDING_OUT=()
 
-# run_in NS COMMAND...: run COMMAND in namespace NS; NS "host" is the
+# run_in NS COMMAND...: run COMMAND in namespace NS. NS "host" is the
 # sandbox's own namespace, where jailnet runs.
 run_in() {
 	local ns=$1
@@ -64,13 +66,13 @@ queue_probe() {
 	PENDING_OUT+=("$out")
 }
 
-# expect_answer NAME NS PROTO ADDRESS PORT [--source ADDRESS]: queue a
-# probe from NS that must get an answer. check_probes runs the check.
-expect_answer() {
+# expect_reply NAME NS PROTO ADDRESS PORT [--source ADDRESS]: queue a
+# probe from NS that must get a reply. check_probes runs the check.
+expect_reply() {
 	local name=$1 ns=$2 proto=$3 address=$4 port=$5
 	shift 5
-	queue_probe answer "$name" "$ns" $NETCHECK probe "$proto" "$address" "$port" \
-		"$ANSWER_SECONDS" "$@"
+	queue_probe reply "$name" "$ns" $NETCHECK probe "$proto" "$address" "$port" \
+		"$REPLY_SECONDS" "$@"
 }
 
 # expect_drop NAME NS PROTO ADDRESS PORT [--source ADDRESS]: queue a probe
@@ -82,14 +84,14 @@ expect_drop() {
 		"$DROP_SECONDS" "$@"
 }
 
-# expect_ping NAME NS ADDRESS: queue one ICMP echo request that must be
-# answered.
+# expect_ping NAME NS ADDRESS: queue one ICMP echo request that must get a
+# reply.
 expect_ping() {
 	queue_probe ping "$1" "$2" ping -c1 -W1 "$3"
 }
 
-# expect_ping_drop NAME NS ADDRESS: queue one echo request that must go
-# unanswered, without any ICMP error in its place.
+# expect_ping_drop NAME NS ADDRESS: queue one echo request that must get
+# neither a reply nor an ICMP error.
 expect_ping_drop() {
 	queue_probe ping_drop "$1" "$2" ping -c1 -W1 "$3"
 }
@@ -103,25 +105,25 @@ check_probes() {
 		rc=$(cat "${PENDING_OUT[$i]}.rc")
 		output=$(tr '\n' ' ' <"${PENDING_OUT[$i]}")
 		case ${PENDING_EXPECT[$i]} in
-		answer | ping)
+		reply | ping)
 			if [[ $rc -eq 0 ]]; then
 				pass
 			else
-				fail "${PENDING_NAMES[$i]}: no answer (exit $rc): $output"
+				fail "${PENDING_NAMES[$i]}: no reply (exit $rc): $output"
 			fi
 			;;
 		drop)
 			if [[ $rc -eq 1 ]]; then
 				pass
 			elif [[ $rc -eq 0 ]]; then
-				fail "${PENDING_NAMES[$i]}: answered, but must be dropped: $output"
+				fail "${PENDING_NAMES[$i]}: got a reply, but must be dropped: $output"
 			else
 				fail "${PENDING_NAMES[$i]}: failed instead of timing out (exit $rc): $output"
 			fi
 			;;
 		ping_drop)
 			if [[ $rc -eq 0 ]]; then
-				fail "${PENDING_NAMES[$i]}: answered, but must be dropped: $output"
+				fail "${PENDING_NAMES[$i]}: got a reply, but must be dropped: $output"
 			elif [[ $rc -eq 1 ]] && ! grep -qi -e error -e unreachable "${PENDING_OUT[$i]}"; then
 				pass
 			else
@@ -136,12 +138,12 @@ check_probes() {
 	PENDING_OUT=()
 }
 
-# probe_output NS PROTO ADDRESS PORT [--source ADDRESS]: print the answer
-# of one probe, or nothing when none came.
+# probe_output NS PROTO ADDRESS PORT [--source ADDRESS]: print the reply
+# to one probe, or nothing when none came.
 probe_output() {
 	local ns=$1 proto=$2 address=$3 port=$4
 	shift 4
-	run_in "$ns" $NETCHECK probe "$proto" "$address" "$port" "$ANSWER_SECONDS" "$@" 2>/dev/null
+	run_in "$ns" $NETCHECK probe "$proto" "$address" "$port" "$REPLY_SECONDS" "$@" 2>/dev/null
 }
 
 # Print why SCTP sockets cannot be made here and return 0, or return 1
@@ -160,7 +162,7 @@ sctp_missing() {
 
 # Route the jail subnets 10.97.0.0/16 and fd00:97::/32 from the internet
 # namespace through the host's uplink address, so the internet can address
-# a jail directly and answer a jail whose source was not masqueraded.
+# a jail directly and reply to a jail whose source was not masqueraded.
 route_jails_from_internet() {
 	ip -n internet route add 10.97.0.0/16 via 192.0.2.1
 	ip -n internet -6 route add fd00:97::/32 via 2001:db8:1::1
