@@ -198,22 +198,26 @@ static int apply_nft(struct applier *a, const struct jn_plan *plan,
 /* One change: a step that needs answers first sends what is queued. */
 static int apply_change(struct applier *a, const struct jn_change *change)
 {
+	bool injected = false;
 	size_t pending;
 	int rc = 0;
 
 	if (!jn_step_is_queued(change) || a->options->fail_step)
 		rc = jn_applier_flush(a);
 	pending = a->n_pending;
-	if (rc == 0)
+	if (rc == 0) {
 		rc = injected_fault(a->options, *a->steps_done + a->n_pending, a->host);
+		injected = rc < 0;
+	}
 	if (rc == 0)
 		rc = jn_apply_step(a, change);
 	if (rc < 0) {
+		const char *message = injected ? "injected fault" : kernel_message(a->host, change);
+
 		/* What was queued before the failure reaches the kernel, so
 		 * undoing sees a known state. */
 		jn_applier_flush(a);
-		jn_report_failure(a->host, change, rc, kernel_message(a->host, change),
-				  a->options->err);
+		jn_report_failure(a->host, change, rc, message, a->options->err);
 		return rc;
 	}
 	/* A step that queued nothing is done now. */

@@ -122,6 +122,39 @@ static int apply_veth(struct applier *a, const struct jn_change *change)
 	return -EINVAL;
 }
 
+/* Send one request now, not queued, treating GONE as success: removing
+ * an address or route that the kernel already removed with its prefix. */
+static int request_now(struct jn_nl *nl, int rc_of_request(struct jn_nl *nl, const void *arg),
+		       const void *arg, int gone)
+{
+	bool queueing = nl->queueing;
+	int rc;
+
+	nl->queueing = false;
+	rc = rc_of_request(nl, arg);
+	nl->queueing = queueing;
+	return rc == gone ? 0 : rc;
+}
+
+struct addr_request {
+	int ifindex;
+	const struct jn_prefix *prefix;
+};
+
+static int delete_addr(struct jn_nl *nl, const void *arg)
+{
+	const struct addr_request *request = arg;
+
+	return jn_rtnl_addr(nl, false, request->ifindex, request->prefix);
+}
+
+static int delete_route(struct jn_nl *nl, const void *arg)
+{
+	const struct addr_request *request = arg;
+
+	return jn_rtnl_default_route(nl, false, request->ifindex, request->prefix);
+}
+
 static int apply_addr(struct applier *a, const struct jn_change *change)
 {
 	const struct jn_obj *obj = jn_change_obj(change);
@@ -134,8 +167,11 @@ static int apply_addr(struct applier *a, const struct jn_change *change)
 	if (ifindex < 0)
 		return ifindex;
 	/* A changed address (tentative, failed DAD) is made anew. */
-	if (change->action != JN_ADD)
-		rc = jn_rtnl_addr(nl, false, ifindex, &change->observed->prefix);
+	if (change->action != JN_ADD) {
+		struct addr_request request = { ifindex, &change->observed->prefix };
+
+		rc = request_now(nl, delete_addr, &request, -EADDRNOTAVAIL);
+	}
 	if (rc == 0 && change->action != JN_REMOVE)
 		rc = jn_rtnl_addr(nl, true, ifindex, &obj->prefix);
 	return rc;
@@ -152,8 +188,12 @@ static int apply_route(struct applier *a, const struct jn_change *change)
 	if (change->action != JN_ADD) {
 		const struct jn_obj *old = change->observed;
 
+		struct addr_request request;
+
 		ifindex = old->ifname[0] ? jn_applier_ifindex(a, old->netns, old->ifname) : 0;
-		rc = jn_rtnl_default_route(nl, false, ifindex > 0 ? ifindex : 0, &old->prefix);
+		request = (struct addr_request){ ifindex > 0 ? ifindex : 0, &old->prefix };
+		/* The kernel drops a route whose gateway's prefix went away. */
+		rc = request_now(nl, delete_route, &request, -ESRCH);
 	}
 	if (rc == 0 && change->action != JN_REMOVE) {
 		ifindex = jn_applier_ifindex(a, obj->netns, obj->ifname);

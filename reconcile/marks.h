@@ -14,5 +14,8 @@
 /* Comment (user data) of the nftables table. */
 #define JN_TABLE_COMMENT "managed by jailnet; changes are reverted"
 #define JN_TABLE_NAME "jailnet"
+/* The set whose comment is JN_TABLE_COMMENT as well, for kernels that drop
+ * table comments (before 5.13). */
+#define JN_OWNER_SET "jail_hosts"
 
 #endif

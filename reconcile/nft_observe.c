@@ -21,6 +21,7 @@ struct observe_ctx {
 	struct jn_objlist *list;
 	struct nftnl_table *table;	/* ours, if found */
 	bool table_found;
+	bool sets_loaded;	/* sets were dumped to check ownership */
 	struct nftnl_set **sets;
 	size_t n_sets;
 	int error;
@@ -326,15 +327,44 @@ static int observe_sets(struct jn_nl *nl, struct observe_ctx *ctx)
 	return rc;
 }
 
-static bool table_is_ours(struct nftnl_table *table)
+static bool comment_is_ours(const void *udata, uint32_t len, uint8_t type)
 {
-	uint32_t len = 0;
-	const void *udata = nftnl_table_get_data(table, NFTNL_TABLE_USERDATA, &len);
-	char *comment = jn_udata_comment(udata, len, NFTNL_UDATA_TABLE_COMMENT);
+	char *comment = jn_udata_comment(udata, len, type);
 	bool ours = comment && strcmp(comment, JN_TABLE_COMMENT) == 0;
 
 	free(comment);
 	return ours;
+}
+
+/* The table's comment marks it. A table without user data comes from a
+ * kernel that drops table comments: then the owner set's comment counts. */
+static int table_is_ours(struct jn_nl *nl, struct observe_ctx *ctx)
+{
+	uint32_t len = 0;
+	const void *udata = nftnl_table_get_data(ctx->table, NFTNL_TABLE_USERDATA, &len);
+	struct nftnl_set *filter;
+	int rc;
+
+	if (udata && len)
+		return comment_is_ours(udata, len, NFTNL_UDATA_TABLE_COMMENT);
+	filter = nftnl_set_alloc();
+	if (!filter)
+		abort();
+	nftnl_set_set_str(filter, NFTNL_SET_TABLE, JN_TABLE_NAME);
+	rc = dump(nl, NFT_MSG_GETSET, filter, set_cb, ctx);
+	nftnl_set_free(filter);
+	if (rc < 0)
+		return rc;
+	ctx->sets_loaded = true;
+	for (size_t i = 0; i < ctx->n_sets; i++) {
+		struct nftnl_set *set = ctx->sets[i];
+
+		udata = nftnl_set_get_data(set, NFTNL_SET_USERDATA, &len);
+		if (strcmp(nftnl_set_get_str(set, NFTNL_SET_NAME), JN_OWNER_SET) == 0 &&
+		    comment_is_ours(udata, len, NFTNL_UDATA_SET_COMMENT))
+			return 1;
+	}
+	return 0;
 }
 
 static int observe_table_contents(struct jn_nl *nl, struct observe_ctx *ctx)
@@ -349,7 +379,7 @@ static int observe_table_contents(struct jn_nl *nl, struct observe_ctx *ctx)
 	nftnl_set_set_str(set_filter, NFTNL_SET_TABLE, JN_TABLE_NAME);
 	nftnl_chain_set_str(chain_filter, NFTNL_CHAIN_TABLE, JN_TABLE_NAME);
 	nftnl_rule_set_str(rule_filter, NFTNL_RULE_TABLE, JN_TABLE_NAME);
-	rc = dump(nl, NFT_MSG_GETSET, set_filter, set_cb, ctx);
+	rc = ctx->sets_loaded ? 0 : dump(nl, NFT_MSG_GETSET, set_filter, set_cb, ctx);
 	if (rc == 0)
 		rc = dump(nl, NFT_MSG_GETCHAIN, chain_filter, chain_cb, ctx);
 	if (rc == 0)
@@ -395,12 +425,16 @@ int jn_nft_observe(struct jn_nl *nl, struct jn_objlist *list, uint32_t *generati
 		rc = dump(nl, NFT_MSG_GETTABLE, NULL, table_cb, &ctx);
 	if (rc < 0 || !ctx.table_found)
 		return rc;
-	if (!table_is_ours(ctx.table)) {
+	rc = table_is_ours(nl, &ctx);
+	if (rc <= 0) {
 		snprintf(error, error_size,
 			 "nftables table inet %s exists but was not made by jailnet (its comment is not \"%s\"); rename or delete that table, or run jailnet on a host where the name is free",
 			 JN_TABLE_NAME, JN_TABLE_COMMENT);
 		nftnl_table_free(ctx.table);
-		return -EEXIST;
+		for (size_t i = 0; i < ctx.n_sets; i++)
+			nftnl_set_free(ctx.sets[i]);
+		free(ctx.sets);
+		return rc < 0 ? rc : -EEXIST;
 	}
 	obj = jn_objlist_add(list, JN_KIND_NFT_TABLE, NULL, "inet " JN_TABLE_NAME, NULL, NULL);
 	obj->owned = true;

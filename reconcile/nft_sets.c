@@ -148,11 +148,15 @@ struct nftnl_set *jn_set_build(const struct jn_set_def *def)
 	if (def->n_key == 1 && def->key[0] == JN_F_IFNAME) {
 		/* Tells nft that the key is a string, not a number to byte-swap;
 		 * without it `nft list` prints the names as "". */
-		struct nftnl_udata_buf *udata = nftnl_udata_buf_alloc(64);
+		struct nftnl_udata_buf *udata = nftnl_udata_buf_alloc(256);
 
 		if (!udata)
 			abort();
 		nftnl_udata_put_u32(udata, NFTNL_UDATA_SET_KEYBYTEORDER, 1);
+		/* Kernels before 5.13 keep no table comment; this set's comment
+		 * then marks the table as jailnet's. */
+		if (strcmp(def->name, JN_OWNER_SET) == 0)
+			nftnl_udata_put_strz(udata, NFTNL_UDATA_SET_COMMENT, JN_TABLE_COMMENT);
 		nftnl_set_set_data(set, NFTNL_SET_USERDATA, nftnl_udata_buf_data(udata),
 				   nftnl_udata_buf_len(udata));
 		nftnl_udata_buf_free(udata);

@@ -200,16 +200,16 @@ check_eq "check: nft ruleset unchanged" "$nft_before" "$(nft -j list ruleset)"
 check_eq "check: namespaces unchanged" "$netns_before" "$(ip -j netns list)"
 check_eq "check: network state unchanged" "$state_before" "$(network_snapshot)"
 check_contains "check: diff before has 123/udp" \
-	"foobar: nft element allow4 { foobar-out . 0.0.0.0/0 . udp . 123 } = foobar" \
+	"foobar: nft element allow4 { foobar-out . 0.0.0.0/0 . udp . 123 } = allow4 { foobar-out . 0.0.0.0/0 . udp . 123 } comment \"foobar\"" \
 	"$(result check '.planned.diff.before')"
 check_not_contains "check: diff before lacks extra" "extra" "$(result check '.planned.diff.before')"
 check_contains "check: diff after has 124/udp" \
-	"foobar: nft element allow4 { foobar-out . 0.0.0.0/0 . udp . 124 } = foobar" \
+	"foobar: nft element allow4 { foobar-out . 0.0.0.0/0 . udp . 124 } = allow4 { foobar-out . 0.0.0.0/0 . udp . 124 } comment \"foobar\"" \
 	"$(result check '.planned.diff.after')"
 check_contains "check: diff after has extra" "extra: netns extra = lo up" \
 	"$(result check '.planned.diff.after')"
 check_contains "check: ansible prints removed line" \
-	"-foobar: nft element allow4 { foobar-out . 0.0.0.0/0 . udp . 123 } = foobar" \
+	"-foobar: nft element allow4 { foobar-out . 0.0.0.0/0 . udp . 123 } = allow4 { foobar-out . 0.0.0.0/0 . udp . 123 } comment \"foobar\"" \
 	"$(cat "$WORK/check.log")"
 check_contains "check: ansible prints added line" "+extra: netns extra = lo up" \
 	"$(cat "$WORK/check.log")"
@@ -305,7 +305,7 @@ check_eq "invalid content: jailnet's message" \
 	"$(result invalid '.invalid_content.msg')"
 check_eq "invalid wait: failed" true "$(result invalid '.invalid_wait.failed')"
 check_eq "invalid wait: jailnet's message" \
-	'jailnet: error: invalid --wait value "-1.0"; give seconds from 0 to 86400' \
+	'invalid --wait value "-1.0"; give seconds from 0 to 86400' \
 	"$(result invalid '.invalid_wait.msg')"
 check_eq "invalid: temporary files removed" "" "$(ls -A "$WORK/tmp")"
 check_eq "invalid: network state unchanged" "$state_before" "$(network_snapshot)"

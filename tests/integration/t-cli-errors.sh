@@ -24,7 +24,7 @@ namespaces:
     alow:
       - 123/udp
 YAML
-check_invalid unknown-key '5:5: unknown key "alow" in namespaces.foobar; valid keys are subnets, uplink, allow, host, publish and interfaces'
+check_invalid unknown-key '5:5: unknown key "alow" in namespaces.foobar; valid keys are subnets, uplink, allow, host, publish, interfaces and dns'
 
 cat >"$WORK/bad-prefix.yaml" <<'YAML'
 version: 1
