@@ -97,8 +97,15 @@ check-valgrind: all $(UNIT_BIN)
 			--error-exitcode=1 ./$$t >/dev/null; done
 	$(Q)tests/sandbox tests/valgrind-plan-apply
 
+# The man pages are lint-clean and complete, make install puts every file
+# in place, and the .deb builds, installs and runs (needs root).
+check-packaging: all
+	tests/check-man
+	tests/check-install
+	tests/check-deb
+
 # Everything CI runs.
-test: check check-sanitize check-valgrind
+test: check check-sanitize check-valgrind check-packaging
 
 # The unit names the binary and the config by their paths, so install
 # rewrites them for SBINDIR and SYSCONFDIR. An existing jails.yaml is
@@ -129,6 +136,6 @@ uninstall:
 clean:
 	rm -f jailnet jailnet-fault fuzz/replay fuzz/fuzz_config libjailnet.a */*.o */*.d tests/unit/*.o tests/unit/*.d $(UNIT_BIN)
 
-.PHONY: fuzz all unit integration check check-sanitize check-valgrind test install uninstall clean
+.PHONY: fuzz all unit integration check check-sanitize check-valgrind check-packaging test install uninstall clean
 
 -include $(wildcard */*.d tests/unit/*.d)

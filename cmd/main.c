@@ -35,8 +35,10 @@ static void usage(FILE *out)
 		     "  --stats    print the number of netlink messages sent to stderr at exit\n"
 		     "  --help     print this help; `jailnet COMMAND --help` for a command\n"
 		     "  --version  print the version\n\n"
-		     "Exit status: 0 success, 1 error (nothing changed when the error is\n"
-		     "found before the first change, and for an invalid command line).\n");
+		     "Exit status: 0 success; 1 error (nothing changed when the error is\n"
+		     "found before the first change), also for an invalid command line;\n"
+		     "2 changes pending or made (plan and apply with --detailed-exitcode);\n"
+		     "3 another run held the lock for longer than --wait.\n");
 }
 
 int main(int argc, char **argv)

@@ -45,7 +45,9 @@ static int parse_wait(const char *text, double *out)
 	char *end;
 	double value = strtod(text, &end);
 
-	if (*text == '\0' || *end != '\0' || value < 0 || value > 86400) {
+	/* Plain decimal only: strtod would also take "nan", "inf" and hex. */
+	if (*text == '\0' || *end != '\0' || strspn(text, "0123456789.") != strlen(text) ||
+	    !(value >= 0 && value <= 86400)) {
 		cmd_error("invalid --wait value \"%s\"; give seconds from 0 to 86400", text);
 		return -1;
 	}
@@ -106,6 +108,9 @@ int parse_run_options(int argc, char **argv, struct run_options *opts)
 	int option;
 
 	opts->wait_seconds = JN_DEFAULT_WAIT;
+	/* Known before parsing, so even an invalid command line gets JSON. */
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		opts->json |= strcmp(argv[i], "--json") == 0;
 	opts->syslog = true;
 	opts->color = isatty(STDOUT_FILENO) && !(no_color && no_color[0]);
 	optind = 1;

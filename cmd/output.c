@@ -45,10 +45,35 @@ void print_change(FILE *out, const struct jn_change *change, bool color)
 		fputs("\033[0m", out);
 }
 
+/* Length of the valid UTF-8 sequence at C, or 0 when it is not one. */
+static size_t utf8_length(const unsigned char *c)
+{
+	size_t len = *c < 0x80 ? 1 : (*c & 0xe0) == 0xc0 ? 2 : (*c & 0xf0) == 0xe0 ? 3
+		   : (*c & 0xf8) == 0xf0 ? 4 : 0;
+
+	if (len == 2 && *c < 0xc2)
+		return 0;	/* overlong */
+	for (size_t i = 1; i < len; i++)
+		if ((c[i] & 0xc0) != 0x80)
+			return 0;
+	return len;
+}
+
+/* A JSON string; bytes that are not UTF-8 (a file name, say) become
+ * U+FFFD, so the document stays valid JSON. */
 static void json_string(FILE *out, const char *text)
 {
+	const unsigned char *c = (const unsigned char *)text;
+
 	fputc('"', out);
-	for (const unsigned char *c = (const unsigned char *)text; c && *c; c++) {
+	while (c && *c) {
+		size_t len = utf8_length(c);
+
+		if (len == 0) {
+			fputs("\\ufffd", out);
+			c++;
+			continue;
+		}
 		if (*c == '"' || *c == '\\')
 			fprintf(out, "\\%c", *c);
 		else if (*c == '\n')
@@ -56,7 +81,8 @@ static void json_string(FILE *out, const char *text)
 		else if (*c < 0x20)
 			fprintf(out, "\\u%04x", *c);
 		else
-			fputc(*c, out);
+			fwrite(c, 1, len, out);
+		c += len;
 	}
 	fputc('"', out);
 }

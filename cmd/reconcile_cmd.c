@@ -53,6 +53,12 @@ static int load_config(struct run *run)
 	struct jn_diag diag;
 
 	if (run->opts.apply && is_plan_file(path)) {
+		/* A saved plan carries the config it applies: same check. */
+		if (!run->opts.trust_writable_config &&
+		    check_config_permissions(path, message, sizeof(message)) < 0) {
+			report_error(&run->report, "%s", message);
+			return -1;
+		}
 		if (load_plan(path, &run->saved, message, sizeof(message)) < 0) {
 			report_error(&run->report, "%s", message);
 			return -1;
@@ -193,6 +199,20 @@ static void log_changes(const struct jn_plan *plan)
 	closelog();
 }
 
+static void add_detail_lines(struct run *run, char *text)
+{
+	char *save = NULL;
+
+	if (!text)
+		return;
+	for (char *line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (strncmp(line, "jailnet: ", 9) == 0)
+			line += 9;
+		report_error(&run->report, "%s", line);
+	}
+}
+
 static int finish_apply(struct run *run)
 {
 	struct jn_apply_options options = {
@@ -200,6 +220,8 @@ static int finish_apply(struct run *run)
 		.err = stderr,
 		.interruptible = true,
 	};
+	char *details = NULL;
+	size_t details_size = 0;
 	int rc;
 
 	if (run->from_plan_file && check_saved_plan(run) < 0)
@@ -211,7 +233,15 @@ static int finish_apply(struct run *run)
 		options.fail_step = (unsigned)strtoul(getenv("JAILNET_FAULT_STEP"), NULL, 10);
 #endif
 	catch_signals();
+	/* With --json the failing step and the undo go into "errors". */
+	if (run->opts.json)
+		options.err = open_memstream(&details, &details_size);
 	rc = jn_session_apply(&run->session, &run->config, &options);
+	if (run->opts.json && options.err) {
+		fclose(options.err);
+		add_detail_lines(run, details);
+		free(details);
+	}
 	if (rc < 0) {
 		if (rc == -EINTR)
 			report_error(&run->report, "interrupted by a signal; the changes made were undone");

@@ -492,7 +492,7 @@ static int parse_root(const struct jn_node *root, struct jn_config *config,
 		struct jn_pos whole = { 0, 0 };
 
 		jn_diag_add(diag, whole,
-			    "the file is empty; it needs at least \"version: 1\" and a namespaces mapping");
+			    "the file is empty; write at least \"version: 1\", and a namespaces mapping for jails");
 		return -1;
 	}
 	if (expect_type(root, JN_NODE_MAP, "the top level", diag) < 0)

@@ -98,7 +98,7 @@ const char *jn_prefix_format_addr(const struct jn_prefix *prefix, char *buf)
 
 const char *jn_prefix_format(const struct jn_prefix *prefix, char *buf)
 {
-	char addr[INET6_ADDRSTRLEN + 8];
+	char addr[JN_PREFIX_STRLEN];
 
 	snprintf(buf, JN_PREFIX_STRLEN, "%.46s/%u",
 		 jn_prefix_format_addr(prefix, addr), prefix->len);

@@ -837,14 +837,14 @@ static void empty_file(void **state)
 {
 	(void)state;
 	assert_errors("",
-		      "test.yaml: the file is empty; it needs at least \"version: 1\" and a namespaces mapping");
+		      "test.yaml: the file is empty; write at least \"version: 1\", and a namespaces mapping for jails");
 }
 
 static void empty_document(void **state)
 {
 	(void)state;
 	assert_errors("---\n",
-		      "test.yaml: the file is empty; it needs at least \"version: 1\" and a namespaces mapping");
+		      "test.yaml: the file is empty; write at least \"version: 1\", and a namespaces mapping for jails");
 }
 
 static void nul_byte(void **state)
