@@ -29,6 +29,9 @@ static int open_here(struct jn_nl *nl, int bus)
 	/* Ask for error strings; kernels without it ignore the option. */
 	mnl_socket_setsockopt(nl->sock, NETLINK_EXT_ACK, &one, sizeof(one));
 	mnl_socket_setsockopt(nl->sock, NETLINK_CAP_ACK, &one, sizeof(one));
+	/* Lets dump requests carry filters (kernel 4.20+). */
+	if (bus == NETLINK_ROUTE)
+		mnl_socket_setsockopt(nl->sock, NETLINK_GET_STRICT_CHK, &one, sizeof(one));
 	if (mnl_socket_bind(nl->sock, 0, MNL_SOCKET_AUTOPID) < 0) {
 		int err = -errno;
 

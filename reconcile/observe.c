@@ -217,7 +217,7 @@ static int observe_netns(struct observe_ctx *ctx, const char *name)
 				       strerror(-err));
 		return 0;
 	}
-	rc = jn_rtnl_dump(nl, &dump);
+	rc = jn_rtnl_dump(nl, &dump, JN_ROUTE_PROTOCOL);
 	/* Reopened on demand by apply: keeping a socket per namespace open
 	 * would run into the file descriptor limit on large hosts. */
 	jn_host_forget(ctx->host, name);
@@ -398,7 +398,7 @@ int jn_observe(struct jn_host *host, const struct jn_config *config,
 	struct observe_ctx ctx = {
 		.host = host, .config = config, .list = list, .problems = problems,
 	};
-	int rc = jn_rtnl_dump(&host->rtnl, &ctx.host_dump);
+	int rc = jn_rtnl_dump(&host->rtnl, &ctx.host_dump, 0);
 
 	if (rc < 0)
 		return rc;

@@ -46,8 +46,9 @@ struct jn_rtnl_dump {
 };
 
 /* Dump links, addresses and the unicast routes of the main table of the
- * namespace NL is bound to. Returns 0 or -errno. */
-int jn_rtnl_dump(struct jn_nl *nl, struct jn_rtnl_dump *dump);
+ * namespace NL is bound to; only routes of ROUTE_PROTOCOL when it is not
+ * 0. Returns 0 or -errno. */
+int jn_rtnl_dump(struct jn_nl *nl, struct jn_rtnl_dump *dump, uint8_t route_protocol);
 void jn_rtnl_dump_free(struct jn_rtnl_dump *dump);
 const struct jn_link *jn_rtnl_find_link(const struct jn_rtnl_dump *dump,
 					const char *name);

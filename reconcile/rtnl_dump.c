@@ -153,6 +153,10 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
 	route->protocol = rtm->rtm_protocol;
 	route->table = attr_is_u32(table[RTA_TABLE]) ? mnl_attr_get_u32(table[RTA_TABLE])
 						     : rtm->rtm_table;
+	if (route->table != RT_TABLE_MAIN) {
+		dump->n_routes--;
+		return 0;
+	}
 	if (attr_is_u32(table[RTA_OIF]))
 		route->oif = (int)mnl_attr_get_u32(table[RTA_OIF]);
 	if (table[RTA_GATEWAY] && mnl_attr_get_payload_len(table[RTA_GATEWAY]) == len) {
@@ -164,17 +168,28 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
 }
 
 static int dump_one(struct jn_nl *nl, uint16_t type, size_t header_size,
-		    jn_nl_cb cb, struct jn_rtnl_dump *dump)
+		    jn_nl_cb cb, struct jn_rtnl_dump *dump, uint8_t route_protocol)
 {
 	char buf[JN_NL_REQ_SIZE];
 
 	for (int attempt = 0; attempt < JN_DUMP_RETRIES; attempt++) {
 		struct nlmsghdr *nlh = jn_nl_header(nl, buf, type, NLM_F_DUMP);
 		size_t before[3] = { dump->n_links, dump->n_addrs, dump->n_routes };
+		void *header;
 		int rc;
 
 		/* The family byte comes first in every header type: AF_UNSPEC. */
-		mnl_nlmsg_put_extra_header(nlh, header_size);
+		header = mnl_nlmsg_put_extra_header(nlh, header_size);
+		if (type == RTM_GETROUTE) {
+			/* With strict checking (kernel 4.20+) the kernel dumps only
+			 * the main table, and only ROUTE_PROTOCOL's routes when it
+			 * is nonzero; older kernels ignore the filter, and
+			 * route_cb checks the table anyway. */
+			struct rtmsg *rtm = header;
+
+			rtm->rtm_table = RT_TABLE_MAIN;
+			rtm->rtm_protocol = route_protocol;
+		}
 		rc = jn_nl_dump(nl, nlh, cb, dump);
 		if (rc != -EINTR)
 			return rc;
@@ -193,16 +208,17 @@ static int compare_ifindex(const void *a, const void *b)
 	return (x->ifindex > y->ifindex) - (x->ifindex < y->ifindex);
 }
 
-int jn_rtnl_dump(struct jn_nl *nl, struct jn_rtnl_dump *dump)
+int jn_rtnl_dump(struct jn_nl *nl, struct jn_rtnl_dump *dump, uint8_t route_protocol)
 {
 	int rc;
 
 	memset(dump, 0, sizeof(*dump));
-	rc = dump_one(nl, RTM_GETLINK, sizeof(struct ifinfomsg), link_cb, dump);
+	rc = dump_one(nl, RTM_GETLINK, sizeof(struct ifinfomsg), link_cb, dump, 0);
 	if (rc == 0)
-		rc = dump_one(nl, RTM_GETADDR, sizeof(struct ifaddrmsg), addr_cb, dump);
+		rc = dump_one(nl, RTM_GETADDR, sizeof(struct ifaddrmsg), addr_cb, dump, 0);
 	if (rc == 0)
-		rc = dump_one(nl, RTM_GETROUTE, sizeof(struct rtmsg), route_cb, dump);
+		rc = dump_one(nl, RTM_GETROUTE, sizeof(struct rtmsg), route_cb, dump,
+			      route_protocol);
 	if (rc < 0)
 		jn_rtnl_dump_free(dump);
 	else if (dump->n_links)
