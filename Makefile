@@ -91,10 +91,12 @@ check-sanitize:
 	$(MAKE) all
 
 # Unit tests and plan/apply under valgrind: no leaks, no invalid accesses.
-check-valgrind: all $(UNIT_BIN)
+check-valgrind: all $(UNIT_BIN) fuzz/replay
 	$(Q)set -e; for t in $(UNIT_BIN); do \
 		valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
 			--error-exitcode=1 ./$$t >/dev/null; done
+	$(Q)valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
+		--error-exitcode=1 fuzz/replay fuzz/corpus/* >/dev/null
 	$(Q)tests/sandbox tests/valgrind-plan-apply
 
 # The man pages are lint-clean and complete, make install puts every file
