@@ -264,6 +264,12 @@ static int reconcile(struct run *run)
 	if (status != JN_EXIT_OK)
 		return status;
 	rc = jn_session_plan(&run->session, &run->config);
+	if (rc == -EINTR) {
+		report_error(&run->report,
+			     "the kernel interrupted every attempt to read its state (%d tries), because other programs kept changing it; nothing was changed, try again later",
+			     JN_DUMP_RETRIES);
+		return JN_EXIT_ERROR;
+	}
 	if (rc < 0) {
 		report_error(&run->report, "cannot read the kernel's state: %s (jailnet needs root or CAP_NET_ADMIN); nothing was changed",
 			     strerror(-rc));

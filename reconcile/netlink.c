@@ -386,6 +386,19 @@ int jn_nl_dump(struct jn_nl *nl, struct nlmsghdr *nlh, jn_nl_cb cb, void *data)
 	if (rc < 0)
 		return rc;
 	rc = receive(nl, nlh->nlmsg_seq, &ctx);
+#ifdef JAILNET_FAULT_INJECTION
+	/* Test builds: JAILNET_FAULT_DUMP_INTR=N marks the first N dumps as
+	 * interrupted, as a concurrent change would. */
+	static long interrupts_left = -1;
+
+	if (interrupts_left < 0)
+		interrupts_left = getenv("JAILNET_FAULT_DUMP_INTR")
+					  ? strtol(getenv("JAILNET_FAULT_DUMP_INTR"), NULL, 10) : 0;
+	if (rc == 0 && (nlh->nlmsg_flags & NLM_F_DUMP) && interrupts_left > 0) {
+		interrupts_left--;
+		nl->dump_interrupted = true;
+	}
+#endif
 	if (rc == 0 && nl->dump_interrupted)
 		return -EINTR;
 	return rc;
