@@ -190,7 +190,7 @@ static int apply_nft(struct applier *a, const struct jn_plan *plan,
 	}
 	(*a->steps_done)++;
 	for (size_t i = 0; i < plan->count; i++)
-		if (jn_change_phase(&plan->changes[i]) == 0)
+		if (jn_change_phase(&plan->changes[i]) == JN_PHASE_NFT)
 			print_line(options, &plan->changes[i]);
 	return 0;
 }
@@ -242,14 +242,23 @@ int jn_apply(struct jn_host *host, const struct jn_plan *plan,
 	     size_t *steps_done)
 {
 	struct applier a = { .host = host, .options = options, .steps_done = steps_done };
-	int rc;
+	bool nft_done = false;
+	int rc = 0;
 
 	*steps_done = 0;
-	rc = apply_nft(&a, plan, desired);
-	for (size_t i = 0; i < plan->count && rc == 0; i++) {
-		const struct jn_change *change = &plan->changes[i];
+	for (size_t i = 0; i <= plan->count && rc == 0; i++) {
+		const struct jn_change *change = i < plan->count ? &plan->changes[i] : NULL;
 
-		if (jn_change_phase(change) == 0)
+		/* The batch goes in where its phase starts (or at the end). */
+		if (!nft_done && (!change || jn_change_phase(change) >= JN_PHASE_NFT)) {
+			rc = jn_applier_flush(&a);
+			if (rc == 0)
+				rc = apply_nft(&a, plan, desired);
+			nft_done = true;
+			if (rc < 0)
+				break;
+		}
+		if (!change || jn_change_phase(change) == JN_PHASE_NFT)
 			continue;
 		if (options->interruptible && jn_interrupted) {
 			rc = jn_applier_flush(&a);

@@ -60,15 +60,15 @@ const struct jn_obj *jn_change_obj(const struct jn_change *change)
 	return change->desired ? change->desired : change->observed;
 }
 
-int jn_change_phase(const struct jn_change *change)
+enum jn_phase jn_change_phase(const struct jn_change *change)
 {
 	enum jn_kind kind = jn_change_obj(change)->kind;
 
 	if (kind <= JN_KIND_NFT_ELEM)
-		return 0;
+		return JN_PHASE_NFT;
 	if (kind == JN_KIND_SYSCTL)
-		return 3;
-	return change->action == JN_REMOVE ? 1 : 2;
+		return JN_PHASE_SYSCTL;
+	return change->action == JN_REMOVE ? JN_PHASE_REMOVE_LINKS : JN_PHASE_ADD_LINKS;
 }
 
 static int compare_groups(const char *a, const char *b)
@@ -86,14 +86,15 @@ static int compare_changes(const void *a, const void *b)
 {
 	const struct jn_change *x = a, *y = b;
 	const struct jn_obj *ox = jn_change_obj(x), *oy = jn_change_obj(y);
-	int px = jn_change_phase(x), py = jn_change_phase(y), cmp;
+	enum jn_phase px = jn_change_phase(x), py = jn_change_phase(y);
 	bool rx = x->action == JN_REMOVE, ry = y->action == JN_REMOVE;
+	int cmp;
 
 	if (px != py)
 		return px < py ? -1 : 1;
-	if (px == 0 && rx != ry)
+	if (px == JN_PHASE_NFT && rx != ry)
 		return rx ? -1 : 1;
-	if (px == 0 && ox->kind != oy->kind)
+	if (px == JN_PHASE_NFT && ox->kind != oy->kind)
 		return (ox->kind < oy->kind) != rx ? -1 : 1;
 	cmp = compare_groups(ox->group, oy->group);
 	if (cmp)

@@ -34,9 +34,18 @@ void jn_plan_free(struct jn_plan *plan);
 void jn_plan_warn(struct jn_plan *plan, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* Which apply phase a change belongs to: 0 nftables batch, 1 removals of
- * links and namespaces, 2 their additions and changes, 3 sysctls. */
-int jn_change_phase(const struct jn_change *change);
+/* The apply phases, in order. Links and namespaces are removed before the
+ * nftables batch: once a jail's elements are gone its interface no longer
+ * counts as a jail's, so its traffic would pass unfiltered while its link
+ * still existed. Additions come after the batch for the same reason. */
+enum jn_phase {
+	JN_PHASE_REMOVE_LINKS,
+	JN_PHASE_NFT,
+	JN_PHASE_ADD_LINKS,
+	JN_PHASE_SYSCTL,
+};
+
+enum jn_phase jn_change_phase(const struct jn_change *change);
 const struct jn_obj *jn_change_obj(const struct jn_change *change);
 
 /* Print one change as a plan line: "+ GROUP: KIND LABEL". */

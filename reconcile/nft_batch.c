@@ -177,7 +177,7 @@ static void put_elements(struct batch *b, uint16_t type, const struct jn_obj **o
 bool jn_plan_has_nft(const struct jn_plan *plan)
 {
 	for (size_t i = 0; i < plan->count; i++)
-		if (jn_change_phase(&plan->changes[i]) == 0)
+		if (jn_change_phase(&plan->changes[i]) == JN_PHASE_NFT)
 			return true;
 	return false;
 }

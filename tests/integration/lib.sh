@@ -222,18 +222,20 @@ network_snapshot() {
 	done
 }
 
-# Print the sandbox's network state (namespaces, forwarding sysctls, the
+# Print the sandbox's network state: namespaces, forwarding sysctls, the
 # nftables ruleset, and links, addresses and routes on the host and in
-# every namespace) without what the kernel assigns anew when an object is
-# re-created with the same configuration: interface indexes, MAC
-# addresses, the link-local addresses derived from them, namespace ids,
-# nftables handles, and the order of set elements, addresses and routes.
-# Equal output means the same objects with the same settings.
+# every namespace. Left out is what the kernel assigns anew when an object
+# is re-created with the same configuration. That is interface indexes,
+# MAC addresses and the link-local addresses derived from them, namespace
+# ids, nftables handles, and the order of set elements, addresses and
+# routes. Equal output means the same objects with the same settings. One
+# jq process handles all namespaces, because jq 1.6 takes tens of
+# milliseconds to start.
 normalized_snapshot() {
 	local ns
 
 	echo "namespaces"
-	ip -j netns list | jq -c '[.[].name] | sort'
+	ls /run/netns
 	echo "sysctls"
 	grep -H . /proc/sys/net/ipv4/ip_forward /proc/sys/net/ipv4/conf/*/forwarding \
 		/proc/sys/net/ipv6/conf/*/forwarding
@@ -242,47 +244,71 @@ normalized_snapshot() {
 		walk(if type == "object" then del(.handle) else . end) |
 		walk(if type == "object" and (.elem | type) == "array"
 		     then .elem |= sort_by(tostring) else . end)'
-	for ns in "" $(netns_names); do
-		echo "namespace ${ns:-(host)}"
-		ip ${ns:+-n "$ns"} -j -d link show | jq -S -c '
-			map(del(.ifindex, .link_index, .address, .broadcast, .link_netnsid)) |
-			sort_by(.ifname)[]'
-		ip ${ns:+-n "$ns"} -j addr show | jq -S -c '
-			map({ifname, addr_info: (.addr_info |
-				map(if .scope == "link" and .family == "inet6"
-				    then .local = "(link-local)" else . end) |
-				sort_by(tostring))}) |
-			sort_by(.ifname)[]'
-		ip ${ns:+-n "$ns"} -j -4 route show table all | jq -S -c 'sort_by(tostring)[]'
-		ip ${ns:+-n "$ns"} -j -6 route show table all | jq -S -c '
-			map(if .dst | startswith("fe80::") and (endswith("/64") | not)
+	for ns in "" $(ls /run/netns); do
+		printf '{"namespace": "%s", "links": %s, "addresses": %s, "routes": [%s, %s]}\n' \
+			"${ns:-(host)}" \
+			"$(ip ${ns:+-n "$ns"} -j -d link show 2>&1)" \
+			"$(ip ${ns:+-n "$ns"} -j addr show 2>&1)" \
+			"$(ip ${ns:+-n "$ns"} -j -4 route show table all 2>&1)" \
+			"$(ip ${ns:+-n "$ns"} -j -6 route show table all 2>&1)"
+	done | jq -S -c '
+		.namespace,
+		(.links | map(del(.ifindex, .link_index, .address, .broadcast, .link_netnsid)) |
+			sort_by(.ifname)[]),
+		(.addresses | map({ifname, addr_info: (.addr_info |
+			map(if .scope == "link" and .family == "inet6"
+			    then .local = "(link-local)" else . end) |
+			sort_by(tostring))}) | sort_by(.ifname)[]),
+		(.routes | add |
+			map(if (.dst | startswith("fe80::")) and (.dst | endswith("/64") | not)
 			    then .dst = "(link-local)" else . end) |
-			sort_by(tostring)[]'
+			sort_by(tostring)[])'
+}
+
+# Wait (at most 10 s) until no address on the host or in any namespace is
+# tentative. This is wait_dad_done without jq, whose start-up per
+# namespace makes each poll take seconds in tests with 20 namespaces.
+wait_no_tentative() {
+	local i ns busy
+
+	for i in $(seq 100); do
+		busy=0
+		for ns in "" $(ls /run/netns); do
+			if ip ${ns:+-n "$ns"} addr show 2>/dev/null | grep -q tentative; then
+				busy=1
+				break
+			fi
+		done
+		if [[ $busy -eq 0 ]]; then return 0; fi
+		sleep 0.1
 	done
+	return 1
 }
 
 # check_state NAME EXPECTED: normalized_snapshot prints EXPECTED (taken
-# after wait_dad_done). A link that was just re-created has a tentative
-# link-local address for about two seconds, so on a difference the
-# comparison is made once more after wait_dad_done.
+# after wait_no_tentative) within 10 s. A link that was just re-created
+# has a tentative link-local address, and its local route is missing, for
+# about two seconds.
 check_state() {
-	local name=$1 expected=$2 actual
+	local name=$1 expected=$2 actual i
 
-	actual=$(normalized_snapshot)
-	if [[ "$actual" != "$expected" ]]; then
-		wait_dad_done
+	for i in $(seq 50); do
 		actual=$(normalized_snapshot)
-	fi
+		if [[ "$actual" == "$expected" ]]; then break; fi
+		sleep 0.2
+	done
 	check_eq "$name" "$expected" "$actual"
 }
 
 # Print the lines of a plan (read from stdin) that apply makes as separate
-# steps after the nftables transaction: every change line that is not
-# "nft", except the removal of an address or route that goes with a
+# steps after the nftables transaction. That is every change line that is
+# not "nft", except the removal of an address or route that goes with a
 # removed veth pair or namespace.
 step_lines() {
 	awk '
-	$1 !~ /^[-+~]$/ || $3 == "nft" { next }
+	$1 !~ /^[-+~]$/ { next }
+	# The nftables lines are one step, the transaction, where they start.
+	$3 == "nft" { if (!nft) lines[++n] = "nftables transaction"; nft = 1; next }
 	{ lines[++n] = $0 }
 	$1 == "-" && $3 == "netns" { gone_ns[$4] = 1 }
 	$1 == "-" && $3 == "veth" { gone_if[$4] = 1; gone_if[$8] = 1 }
@@ -311,4 +337,58 @@ write_jails() {
 		printf '    uplink: wan\n    allow: [icmp, 80/tcp]\n'
 		printf '    publish: ["%d:80/tcp"]\n' $((8000 + i))
 	done >>"$file"
+}
+
+# check_every_fault NAME FILE: run `JAILNET_FAULT_STEP=N jailnet-fault
+# apply FILE` for every step N of the apply. The steps are the nftables
+# transaction, then each line of step_lines. Each run must exit 1, print
+# the changes made before step N, name step N and the injected fault, undo
+# the steps made, and leave normalized_snapshot as it was. Call it where
+# `jailnet plan FILE` exits 0.
+check_every_fault() {
+	local name=$1 file=$2 plan before line made n
+	local -a steps=()
+
+	run_jailnet plan "$file"
+	check_eq "$name: plan exits 0" 0 "$RC"
+	plan=$(grep '^[-+~] ' <<<"$OUT")
+	mapfile -t steps < <(step_lines <<<"$plan")
+	check "$name: addresses settle" wait_no_tentative
+	before=$(normalized_snapshot)
+
+	for ((n = 1; n <= ${#steps[@]}; n++)); do
+		line=${steps[n - 1]}
+		# The lines before the failing one: nftables lines are printed
+		# after the transaction, and implied removals as they are passed.
+		if [[ $line == "nftables transaction" ]]; then
+			made=$(awk '$3 == "nft" { exit } { print }' <<<"$plan")
+		else
+			made=$(awk -v failing="$line" '$0 == failing { exit } { print }' <<<"$plan")
+		fi
+		JAILNET=$ROOT/jailnet-fault JAILNET_FAULT_STEP=$n run_jailnet apply "$file"
+		check_eq "$name: step $n: apply exits 1" 1 "$RC"
+		check_eq "$name: step $n: changes made before" "$made" "$OUT"
+		check_contains "$name: step $n: failing change" "jailnet: apply failed: $line" "$ERR"
+		check_contains "$name: step $n: fault message" \
+			"jailnet: the kernel answered: Input/output error: injected fault" "$ERR"
+		if [[ $n -gt 1 ]]; then
+			check_contains "$name: step $n: undo starts" "jailnet: apply failed after $((n - 1)) step" "$ERR"
+			check_contains "$name: step $n: undo ends" "jailnet: the host is as it was before this run" "$ERR"
+		fi
+		check_not_contains "$name: step $n: undo succeeds" "undoing failed" "$ERR"
+		check_state "$name: step $n: state as before" "$before"
+	done
+	echo "$name: injected a fault at each of ${#steps[@]} steps"
+}
+
+# wait_for_output FILE TEXT: wait (at most 5 s, polling every 5 ms) until
+# FILE contains TEXT; for catching a background run between two changes.
+wait_for_output() {
+	local file=$1 text=$2 i
+
+	for i in $(seq 1000); do
+		if grep -qF -- "$text" "$file" 2>/dev/null; then return 0; fi
+		sleep 0.005
+	done
+	return 1
 }

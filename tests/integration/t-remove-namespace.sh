@@ -87,15 +87,9 @@ check "addresses settle" wait_dad_done
 BEFORE=$(others_state)
 check_eq "web elements exist" 16 "$(web_elements | jq length)"
 
-EXPECTED="- foobar: nft element allow4 { foobar-out . 0.0.0.0/0 . udp . 123 }
-- foobar: nft element allow6 { foobar-out . ::/0 . udp . 123 }
-- foobar: nft element jail_addr4 { foobar-out . 10.97.3.2 }
-- foobar: nft element jail_addr6 { foobar-out . fd00:97::3:2 }
-- foobar: nft element jail_hosts { foobar-out }
-- foobar: nft element jail_uplinks { foobar-out . uplink0 }
-- foobar: nft element masquerade4 { 10.97.3.2 . uplink0 }
-- foobar: nft element masquerade6 { fd00:97::3:2 . uplink0 }
-- foobar: route default via 10.97.3.1 dev foobar-in in foobar
+# The jail's links go first: once its elements are removed, its traffic
+# would no longer count as a jail's.
+EXPECTED="- foobar: route default via 10.97.3.1 dev foobar-in in foobar
 - foobar: route default via fd00:97::3:1 dev foobar-in in foobar
 - foobar: address 10.97.3.1/30 on foobar-out
 - foobar: address fd00:97::3:1/112 on foobar-out
@@ -103,6 +97,14 @@ EXPECTED="- foobar: nft element allow4 { foobar-out . 0.0.0.0/0 . udp . 123 }
 - foobar: address fd00:97::3:2/112 on foobar-in in foobar
 - foobar: veth foobar-out (host end) <-> foobar-in in foobar
 - foobar: netns foobar
+- foobar: nft element allow4 { foobar-out . 0.0.0.0/0 . udp . 123 }
+- foobar: nft element allow6 { foobar-out . ::/0 . udp . 123 }
+- foobar: nft element jail_addr4 { foobar-out . 10.97.3.2 }
+- foobar: nft element jail_addr6 { foobar-out . fd00:97::3:2 }
+- foobar: nft element jail_hosts { foobar-out }
+- foobar: nft element jail_uplinks { foobar-out . uplink0 }
+- foobar: nft element masquerade4 { 10.97.3.2 . uplink0 }
+- foobar: nft element masquerade6 { fd00:97::3:2 . uplink0 }
 Plan: 0 to add, 0 to change, 16 to remove."
 check_drift "foobar removed" "$WORK/web-only.yaml" "$EXPECTED"
 

@@ -98,8 +98,9 @@ static void diff_removes_duplicate_rule(void **state)
 		  "Plan: 0 to add, 0 to change, 1 to remove.\n");
 }
 
-/* nftables first (removals before additions), then link removals in
- * reverse dependency order, then additions, then sysctls. */
+/* Link removals first (in reverse dependency order, so a removed jail's
+ * traffic stops before its elements go), then the nftables batch
+ * (removals before additions), then additions, then sysctls. */
 static void diff_order_of_phases(void **state)
 {
 	struct jn_objlist desired = { 0 }, observed = { 0 };
@@ -118,10 +119,10 @@ static void diff_order_of_phases(void **state)
 	obj = add(&observed, JN_KIND_NFT_ELEM, "a", "jail_hosts a", "", true);
 	obj->set = jn_strdup("jail_hosts");
 	diff_text(&desired, &observed,
-		  "- a: nft element jail_hosts a\n"
-		  "+ b: nft element jail_hosts b\n"
 		  "- a: veth a-out <-> a-in\n"
 		  "- a: netns a\n"
+		  "- a: nft element jail_hosts a\n"
+		  "+ b: nft element jail_hosts b\n"
 		  "+ b: netns b\n"
 		  "+ b: address b-addr\n"
 		  "~ host: sysctl net.ipv4.ip_forward (0 -> 1)\n"
