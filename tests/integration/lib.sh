@@ -340,8 +340,7 @@ write_jails() {
 }
 
 # check_every_fault NAME FILE: run `JAILNET_FAULT_STEP=N jailnet-fault
-# apply FILE` for every step N of the apply. The steps are the nftables
-# transaction, then each line of step_lines. Each run must exit 1, print
+# apply FILE` for every step N of the apply, the lines of step_lines. Each run must exit 1, print
 # the changes made before step N, name step N and the injected fault, undo
 # the steps made, and leave normalized_snapshot as it was. Call it where
 # `jailnet plan FILE` exits 0.
