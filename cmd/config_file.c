@@ -15,7 +15,8 @@
 /* Whether PATH (a file or directory) can be written only by root. A
  * root-owned directory with the sticky bit (/tmp) is accepted, since other
  * users cannot replace root's files in it. */
-static int check_one(const char *path, bool is_dir, char *message, size_t size)
+static int check_one(const char *path, const char *what, bool is_dir, char *message,
+		     size_t size)
 {
 	struct stat st;
 
@@ -26,20 +27,21 @@ static int check_one(const char *path, bool is_dir, char *message, size_t size)
 	if (st.st_uid != 0) {
 		snprintf(message, size,
 			 "%s %s is owned by uid %u, not root, so that user could change what jailnet does as root; make root its owner (chown root %s) or pass --trust-writable-config",
-			 is_dir ? "directory" : "config file", path, (unsigned)st.st_uid, path);
+			 what, path, (unsigned)st.st_uid, path);
 		return -1;
 	}
 	if ((st.st_mode & 022) && !(is_dir && (st.st_mode & S_ISVTX))) {
 		snprintf(message, size,
 			 "%s %s is writable by group or others (mode %04o), so other users could change what jailnet does as root; run chmod go-w %s or pass --trust-writable-config",
-			 is_dir ? "directory" : "config file", path, (unsigned)(st.st_mode & 07777),
+			 what, path, (unsigned)(st.st_mode & 07777),
 			 path);
 		return -1;
 	}
 	return 0;
 }
 
-int check_config_permissions(const char *path, char *message, size_t size)
+int check_config_permissions(const char *path, const char *what, char *message,
+			     size_t size)
 {
 	char resolved[PATH_MAX], dir[PATH_MAX];
 
@@ -49,13 +51,13 @@ int check_config_permissions(const char *path, char *message, size_t size)
 		snprintf(message, size, "cannot open %s: %s", path, strerror(errno));
 		return -1;
 	}
-	if (check_one(resolved, false, message, size) < 0)
+	if (check_one(resolved, what, false, message, size) < 0)
 		return -1;
 	snprintf(dir, sizeof(dir), "%s", resolved);
 	for (;;) {
 		char *parent = dirname(dir);
 
-		if (check_one(parent, true, message, size) < 0)
+		if (check_one(parent, "directory", true, message, size) < 0)
 			return -1;
 		if (strcmp(parent, "/") == 0)
 			return 0;

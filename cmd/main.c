@@ -62,7 +62,7 @@ int main(int argc, char **argv)
 			atexit(print_stats);
 			continue;
 		}
-		fprintf(stderr, "jailnet: unknown option %s; see jailnet --help\n", argv[i]);
+		cmd_error("unknown option %s; see jailnet --help", argv[i]);
 		return JN_EXIT_ERROR;
 	}
 	if (i == argc) {
@@ -72,7 +72,7 @@ int main(int argc, char **argv)
 	for (size_t c = 0; c < sizeof(commands) / sizeof(commands[0]); c++)
 		if (strcmp(argv[i], commands[c].name) == 0)
 			return commands[c].run(argc - i, argv + i);
-	fprintf(stderr, "jailnet: unknown command \"%s\"; the commands are plan, apply, validate and show\n",
-		argv[i]);
+	cmd_error("unknown command \"%s\"; the commands are plan, apply, validate and show",
+		  argv[i]);
 	return JN_EXIT_ERROR;
 }

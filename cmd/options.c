@@ -115,16 +115,26 @@ int parse_run_options(int argc, char **argv, struct run_options *opts)
 	opts->color = isatty(STDOUT_FILENO) && !(no_color && no_color[0]);
 	optind = 1;
 	opterr = 0;
-	while ((option = getopt_long(argc, argv, "qho:", long_options, NULL)) != -1) {
+	/* The leading ':' makes getopt tell a missing value from an unknown
+	 * option. */
+	while ((option = getopt_long(argc, argv, ":qho:", long_options, NULL)) != -1) {
 		if (option == 'h' || option == OPT_HELP) {
 			print_help(opts->apply);
 			return 1;
 		}
 		if (option == OPT_JSON)
 			opts->json = true;
-		if (option == '?' || option == ':' || !option_fits(option, opts->apply)) {
-			cmd_error("invalid option %s for %s; see jailnet %s --help",
-				  argv[optind - 1], name, name);
+		if (option == ':') {
+			cmd_error("option %s needs a value; see jailnet %s --help", argv[optind - 1], name);
+			return -1;
+		}
+		if (option == '?' || !option_fits(option, opts->apply)) {
+			const char *given = argv[optind - 1];
+			bool global = strcmp(given, "--debug") == 0 || strcmp(given, "--stats") == 0;
+
+			cmd_error("invalid option %s for %s; %s", given, name,
+				  global ? "global options go before the command, as in jailnet --debug plan FILE"
+					 : name[0] == 'a' ? "see jailnet apply --help" : "see jailnet plan --help");
 			return -1;
 		}
 		if (apply_option(option, opts) < 0)

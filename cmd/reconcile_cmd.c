@@ -55,7 +55,7 @@ static int load_config(struct run *run)
 	if (run->opts.apply && is_plan_file(path)) {
 		/* A saved plan carries the config it applies: same check. */
 		if (!run->opts.trust_writable_config &&
-		    check_config_permissions(path, message, sizeof(message)) < 0) {
+		    check_config_permissions(path, "plan file", message, sizeof(message)) < 0) {
 			report_error(&run->report, "%s", message);
 			return -1;
 		}
@@ -70,7 +70,7 @@ static int load_config(struct run *run)
 						       run->saved.config_size, &run->config, &diag));
 	}
 	if (!run->opts.trust_writable_config &&
-	    check_config_permissions(path, message, sizeof(message)) < 0) {
+	    check_config_permissions(path, "config file", message, sizeof(message)) < 0) {
 		report_error(&run->report, "%s", message);
 		return -1;
 	}
@@ -90,7 +90,8 @@ static int take_lock(struct run *run)
 		return JN_EXIT_LOCKED;
 	}
 	if (rc < 0) {
-		report_error(&run->report, "cannot take the lock %s: %s", JN_LOCK_PATH, strerror(-rc));
+		report_error(&run->report, "cannot take the lock %s: %s%s", JN_LOCK_PATH, strerror(-rc),
+			     rc == -EACCES || rc == -EPERM ? " (jailnet needs root)" : "");
 		return JN_EXIT_ERROR;
 	}
 	return JN_EXIT_OK;
@@ -160,7 +161,7 @@ static int check_saved_plan(struct run *run)
 	if (same)
 		return 0;
 	report_error(&run->report,
-		     "the host changed since the plan %s was made, so it no longer describes what apply would do; nothing was changed. Make a new plan with jailnet plan -o",
+		     "the host changed since the plan %s was made, or the plan file was edited, so it no longer describes what apply would do; nothing was changed. Make a new plan with jailnet plan -o",
 		     run->opts.path);
 	return -1;
 }

@@ -27,7 +27,7 @@ int cmd_show(int argc, char **argv)
 			json = true;
 			continue;
 		}
-		cmd_error("show takes no arguments, but \"%s\" was given", argv[i]);
+		cmd_error("invalid argument \"%s\" for show; show takes only --json", argv[i]);
 		return JN_EXIT_ERROR;
 	}
 	rc = jn_host_open(&host);

@@ -16,6 +16,10 @@ int cmd_validate(int argc, char **argv)
 			       "changing the kernel. Needs no privileges.\n");
 			return JN_EXIT_OK;
 		}
+		if (argv[i][0] == '-' && argv[i][1]) {
+			cmd_error("invalid option %s for validate; validate takes only FILE", argv[i]);
+			return JN_EXIT_ERROR;
+		}
 		if (path) {
 			cmd_error("validate takes one FILE, but \"%s\" follows \"%s\"", argv[i], path);
 			return JN_EXIT_ERROR;

@@ -437,12 +437,15 @@ static int parse_section(const struct jn_node *node, const char *name,
 	}
 	for (size_t i = 0; i < node->count; i++) {
 		if (uplinks) {
-			rc |= parse_uplink(node->keys[i], node->items[i],
-					   &config->uplinks[i], diag);
+			config->uplinks[i].invalid =
+				parse_uplink(node->keys[i], node->items[i], &config->uplinks[i], diag) < 0;
+			rc |= config->uplinks[i].invalid ? -1 : 0;
 			config->n_uplinks++;
 		} else {
-			rc |= parse_namespace(node->keys[i], node->items[i],
-					      &config->namespaces[i], diag);
+			config->namespaces[i].invalid =
+				parse_namespace(node->keys[i], node->items[i],
+						&config->namespaces[i], diag) < 0;
+			rc |= config->namespaces[i].invalid ? -1 : 0;
 			config->n_namespaces++;
 		}
 	}
@@ -516,11 +519,15 @@ int jn_config_load_buffer(const char *path, const char *data, size_t size,
 	memset(config, 0, sizeof(*config));
 	config->path = xstrdup(path);
 	rc = jn_yaml_parse(data, size, &root, diag);
-	if (rc == 0)
+	if (rc == 0 && root) {
+		/* Validation runs even after parse errors, on the namespaces that
+		 * parsed, so one run reports every problem it can. */
 		rc = parse_root(root, config, diag);
+		rc |= jn_config_validate(config, diag);
+	} else if (rc == 0) {
+		rc = parse_root(root, config, diag);
+	}
 	jn_node_free(root);
-	if (rc == 0)
-		rc = jn_config_validate(config, diag);
 	/* On failure nothing is left for the caller to free. */
 	if (rc < 0)
 		jn_config_free(config);

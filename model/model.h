@@ -53,6 +53,7 @@ struct jn_uplink {
 	char *name;			/* logical name used by namespaces */
 	char ifname[IFNAMSIZ];		/* host interface */
 	bool masquerade;
+	bool invalid;		/* parsing reported an error */
 };
 
 struct jn_namespace {
@@ -74,6 +75,7 @@ struct jn_namespace {
 	struct jn_pos host_ifname_pos, jail_ifname_pos;
 	struct jn_prefix dns[JN_DNS_MAX];	/* resolvers, full-length prefixes */
 	size_t n_dns;
+	bool invalid;		/* parsing reported an error: skipped by validation */
 };
 
 struct jn_config {

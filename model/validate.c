@@ -233,8 +233,8 @@ static int check_publish_clash(const struct jn_config *config, size_t index,
 				    other->publish[q].outer_port != entry->outer_port)
 					continue;
 				jn_diag_add(diag, entry->pos,
-					    "namespaces.%s.publish: %u/%s on interface %s is already published by namespace \"%s\" (line %u); choose another uplink port",
-					    ns->name, entry->outer_port, jn_proto_name(entry->proto),
+					    "namespaces.%s.publish[%zu]: uplink port %u/%s on interface %s is already published by namespace \"%s\" (line %u); choose another uplink port",
+					    ns->name, p, entry->outer_port, jn_proto_name(entry->proto),
 					    ns->uplink->ifname, other->name, other->publish[q].pos.line);
 				return -1;
 			}
@@ -293,7 +293,7 @@ static int check_subnet_overlaps(const struct jn_config *config, int family,
 		const struct jn_namespace *ns = &config->namespaces[i];
 		const struct jn_prefix *prefix = family == AF_INET ? &ns->subnet4 : &ns->subnet6;
 
-		if (prefix->family)
+		if (prefix->family && !ns->invalid)
 			refs[count++] = (struct subnet_ref){
 				prefix, family == AF_INET ? ns->subnet4_pos : ns->subnet6_pos, i,
 			};
@@ -328,7 +328,8 @@ int jn_config_validate(struct jn_config *config, struct jn_diag *diag)
 	int rc = 0;
 
 	for (size_t i = 0; i < config->n_namespaces; i++)
-		rc |= check_namespace(config, i, diag);
+		if (!config->namespaces[i].invalid)
+			rc |= check_namespace(config, i, diag);
 	rc |= check_subnet_overlaps(config, AF_INET, diag);
 	rc |= check_subnet_overlaps(config, AF_INET6, diag);
 	if (rc < 0 || diag->count)

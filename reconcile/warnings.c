@@ -11,6 +11,25 @@
 #include "reconcile/marks.h"
 #include "reconcile/warnings.h"
 
+static const char *family_name(uint32_t family)
+{
+	switch (family) {
+	case NFPROTO_IPV4:
+		return "ip";
+	case NFPROTO_IPV6:
+		return "ip6";
+	case NFPROTO_INET:
+		return "inet";
+	case NFPROTO_BRIDGE:
+		return "bridge";
+	case NFPROTO_ARP:
+		return "arp";
+	case NFPROTO_NETDEV:
+		return "netdev";
+	}
+	return "unknown";
+}
+
 static int chain_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct jn_plan *plan = data;
@@ -25,8 +44,9 @@ static int chain_cb(const struct nlmsghdr *nlh, void *data)
 	    nftnl_chain_get_u32(chain, NFTNL_CHAIN_POLICY) == NF_DROP &&
 	    strcmp(nftnl_chain_get_str(chain, NFTNL_CHAIN_TABLE), JN_TABLE_NAME) != 0)
 		jn_plan_warn(plan,
-			     "chain %s in table %s has hook forward and policy drop; it drops jail traffic that jailnet accepts unless it accepts the jail interfaces itself",
+			     "chain %s in table %s %s has hook forward and policy drop; it drops jail traffic that jailnet accepts unless it accepts the jail interfaces itself",
 			     nftnl_chain_get_str(chain, NFTNL_CHAIN_NAME),
+			     family_name(nftnl_chain_get_u32(chain, NFTNL_CHAIN_FAMILY)),
 			     nftnl_chain_get_str(chain, NFTNL_CHAIN_TABLE));
 	nftnl_chain_free(chain);
 	return 0;
@@ -106,7 +126,7 @@ static void warn_uplinks(const struct jn_config *config, struct jn_plan *plan)
 		snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/accept_ra", ifname);
 		if (forward6 && read_int(path) == 1)
 			jn_plan_warn(plan,
-				     "IPv6 forwarding is switched on, so the kernel stops accepting router advertisements on %s (accept_ra is 1); if %s gets its IPv6 route by SLAAC, set net.ipv6.conf.%s.accept_ra=2",
+				     "this run switches IPv6 forwarding on, so the kernel stops accepting router advertisements on %s (accept_ra is 1); if %s gets its IPv6 route by SLAAC, set net.ipv6.conf.%s.accept_ra=2",
 				     ifname, ifname, ifname);
 		snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/rp_filter", ifname);
 		rp = read_int(path);

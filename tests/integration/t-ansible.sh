@@ -164,7 +164,7 @@ check_eq "first apply: applied" true "$(result apply '.first.applied')"
 check_eq "first apply: namespaces added" "add foobar,add web" "$(netns_changes apply first)"
 check_eq "first apply: summary counts the changes" true \
 	"$(result apply '.first.summary.add + .first.summary.change + .first.summary.remove == (.first.changes | length)')"
-check_contains "first apply: jailnet's warning" "IPv6 forwarding is switched on" \
+check_contains "first apply: jailnet's warning" "this run switches IPv6 forwarding on" \
 	"$(result apply '.first.warnings | join("\n")')"
 check_eq "second apply: not changed" false "$(result apply '.second.changed')"
 check_eq "second apply: not applied" false "$(result apply '.second.applied')"

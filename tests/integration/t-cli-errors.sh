@@ -109,10 +109,10 @@ check_eq "missing file: nothing changed" "$BEFORE" "$(network_snapshot)"
 run_jailnet frob
 check_eq "unknown command: exits 1" 1 "$RC"
 check_eq "unknown command: error" \
-	'jailnet: unknown command "frob"; the commands are plan, apply, validate and show' "$ERR"
+	'jailnet: error: unknown command "frob"; the commands are plan, apply, validate and show' "$ERR"
 run_jailnet --frob plan "$FILE"
 check_eq "unknown option: exits 1" 1 "$RC"
-check_eq "unknown option: error" "jailnet: unknown option --frob; see jailnet --help" "$ERR"
+check_eq "unknown option: error" "jailnet: error: unknown option --frob; see jailnet --help" "$ERR"
 run_jailnet plan --frob "$FILE"
 check_eq "unknown plan option: exits 1" 1 "$RC"
 check_eq "unknown plan option: error" \

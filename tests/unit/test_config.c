@@ -1150,7 +1150,7 @@ static void publish_duplicate_namespaces(void **state)
 		      "    publish:\n"
 		      "      - 443/tcp\n"
 		      "      - 80:8080/tcp\n",
-		      "test.yaml:15:9: namespaces.db.publish: 80/tcp on interface eth0 is already published by namespace \"www\" (line 9); choose another uplink port");
+		      "test.yaml:15:9: namespaces.db.publish[1]: uplink port 80/tcp on interface eth0 is already published by namespace \"www\" (line 9); choose another uplink port");
 }
 
 static void publish_duplicate_shared_interface(void **state)
@@ -1170,7 +1170,7 @@ static void publish_duplicate_shared_interface(void **state)
 		      "    subnets: [10.97.4.0/30]\n"
 		      "    uplink: wan2\n"
 		      "    publish: [\"80:8080/tcp\"]\n",
-		      "test.yaml:13:15: namespaces.db.publish: 80/tcp on interface eth0 is already published by namespace \"www\" (line 9); choose another uplink port");
+		      "test.yaml:13:15: namespaces.db.publish[0]: uplink port 80/tcp on interface eth0 is already published by namespace \"www\" (line 9); choose another uplink port");
 }
 
 static void publish_same_port_other_proto(void **state)
