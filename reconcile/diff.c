@@ -171,7 +171,8 @@ void jn_diff(const struct jn_objlist *desired, const struct jn_objlist *observed
 {
 	memset(plan, 0, sizeof(*plan));
 	merge(desired, observed, plan);
-	qsort(plan->changes, plan->count, sizeof(*plan->changes), compare_changes);
+	if (plan->count)
+		qsort(plan->changes, plan->count, sizeof(*plan->changes), compare_changes);
 	mark_implied(plan);
 	for (size_t i = 0; i < plan->count; i++) {
 		switch (plan->changes[i].action) {

@@ -270,10 +270,15 @@ static int compare_by_set(const void *a, const void *b)
 /* Send RUN's elements in messages of TYPE, one set at a time. */
 static void put_element_run(struct batch *b, uint16_t type, struct elem_run *run)
 {
-	const struct jn_obj **objs = calloc(run->count + 1, sizeof(*objs));
-	const struct jn_change **owners = calloc(run->count + 1, sizeof(*owners));
+	const struct jn_obj **objs;
+	const struct jn_change **owners;
 	size_t first = 0;
 
+	/* qsort must not get the NULL array of an empty run. */
+	if (run->count == 0)
+		return;
+	objs = calloc(run->count + 1, sizeof(*objs));
+	owners = calloc(run->count + 1, sizeof(*owners));
 	if (!objs || !owners)
 		abort();
 	qsort(run->refs, run->count, sizeof(*run->refs), compare_by_set);

@@ -121,7 +121,8 @@ static int compare_objs(const void *a, const void *b)
 
 void jn_objlist_sort(struct jn_objlist *list)
 {
-	qsort(list->items, list->count, sizeof(*list->items), compare_objs);
+	if (list->count)
+		qsort(list->items, list->count, sizeof(*list->items), compare_objs);
 }
 
 const char *jn_kind_name(enum jn_kind kind)
