@@ -300,10 +300,10 @@ check_state() {
 	check_eq "$name" "$expected" "$actual"
 }
 
-# Print the lines of a plan (read from stdin) that apply makes as separate
-# steps after the nftables transaction. That is every change line that is
-# not "nft", except the removal of an address or route that goes with a
-# removed veth pair or namespace.
+# Print the steps of a plan (read from stdin) in the order apply makes
+# them. All "nft" lines are one step, printed as "nftables transaction"
+# where they start. Every other change line is a step, except the removal
+# of an address or route that goes with a removed veth pair or namespace.
 step_lines() {
 	awk '
 	$1 !~ /^[-+~]$/ { next }
@@ -340,10 +340,10 @@ write_jails() {
 }
 
 # check_every_fault NAME FILE: run `JAILNET_FAULT_STEP=N jailnet-fault
-# apply FILE` for every step N of the apply, the lines of step_lines. Each run must exit 1, print
-# the changes made before step N, name step N and the injected fault, undo
-# the steps made, and leave normalized_snapshot as it was. Call it where
-# `jailnet plan FILE` exits 0.
+# apply FILE` for every step N of the apply, the lines of step_lines. Each
+# run must exit 1, print the changes made before step N, name step N and
+# the injected fault, undo the steps made, and leave normalized_snapshot
+# as it was. Call it where `jailnet plan FILE` exits 0.
 check_every_fault() {
 	local name=$1 file=$2 plan before line made n
 	local -a steps=()
