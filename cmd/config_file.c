@@ -47,6 +47,14 @@ int check_config_permissions(const char *path, const char *what, char *message,
 
 	if (geteuid() != 0)
 		return 0;
+	/* The directories of the path as given count too: whoever can write
+	 * one of them can point a symbolic link at another file. */
+	snprintf(dir, sizeof(dir), "%s", path);
+	for (char *parent = dirname(dir); strcmp(parent, "/") != 0 && strcmp(parent, ".") != 0;
+	     parent = dirname(parent)) {
+		if (check_one(parent, "directory", true, message, size) < 0)
+			return -1;
+	}
 	if (!realpath(path, resolved)) {
 		snprintf(message, size, "cannot open %s: %s", path, strerror(errno));
 		return -1;

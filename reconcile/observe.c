@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <linux/if_addr.h>
+#include <linux/rtnetlink.h>
 
 #include "model/prefix.h"
 #include "reconcile/desired.h"
@@ -86,8 +87,8 @@ static void add_routes(struct observe_ctx *ctx, const struct observed_ns *ns)
 		char text[JN_PREFIX_STRLEN], *id, *value, *label;
 		struct jn_obj *obj;
 
-		if (route->protocol != JN_ROUTE_PROTOCOL || route->table != 254 ||
-		    route->dst_len != 0)
+		if (route->protocol != JN_ROUTE_PROTOCOL || route->table != RT_TABLE_MAIN ||
+		    route->dst_len != 0 || route->type != RTN_UNICAST)
 			continue;
 		id = jn_route_id(ns->name, route->family);
 		value = jn_sprintf("via %s dev %s",
@@ -186,8 +187,9 @@ static void observe_orphan_links(struct observe_ctx *ctx)
 			continue;
 		if (strncmp(group, "jailnet: ", 9) == 0)
 			group += 9;
+		/* Its addresses go with it and are not listed: the same
+		 * addresses on the new pair must show as additions. */
 		add_veth(ctx, group, link, NULL, "");
-		add_addrs(ctx, &ctx->host_dump, link, "", group);
 	}
 }
 

@@ -28,6 +28,7 @@ struct jn_addr {
 
 struct jn_route {
 	int family;
+	uint8_t type;		/* RTN_UNICAST, RTN_BLACKHOLE, ... */
 	struct jn_prefix dst;	/* length 0 for a default route */
 	uint8_t dst_len;
 	uint8_t protocol;
@@ -45,8 +46,9 @@ struct jn_rtnl_dump {
 	size_t n_routes;
 };
 
-/* Dump links, addresses and the unicast routes of the main table of the
- * namespace NL is bound to; only routes of ROUTE_PROTOCOL when it is not
+/* Dump links, addresses and the routes that claim a prefix (unicast,
+ * blackhole, unreachable, prohibit) of every table of the namespace NL is
+ * bound to; only ROUTE_PROTOCOL's routes of the main table when it is not
  * 0. Returns 0 or -errno. */
 int jn_rtnl_dump(struct jn_nl *nl, struct jn_rtnl_dump *dump, uint8_t route_protocol);
 void jn_rtnl_dump_free(struct jn_rtnl_dump *dump);

@@ -138,13 +138,17 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
 	size_t len = rtm->rtm_family == AF_INET6 ? 16 : 4;
 	struct jn_route *route;
 
-	if (nlh->nlmsg_type != RTM_NEWROUTE || rtm->rtm_type != RTN_UNICAST ||
+	/* Blackhole, unreachable and prohibit routes claim a prefix too. */
+	if (nlh->nlmsg_type != RTM_NEWROUTE ||
+	    (rtm->rtm_type != RTN_UNICAST && rtm->rtm_type != RTN_BLACKHOLE &&
+	     rtm->rtm_type != RTN_UNREACHABLE && rtm->rtm_type != RTN_PROHIBIT) ||
 	    (rtm->rtm_family != AF_INET && rtm->rtm_family != AF_INET6) ||
 	    mnl_attr_parse(nlh, sizeof(*rtm), route_table_cb, table) < 0)
 		return 0;
 	dump->routes = grow(dump->routes, dump->n_routes, sizeof(*dump->routes));
 	route = &dump->routes[dump->n_routes++];
 	route->family = rtm->rtm_family;
+	route->type = rtm->rtm_type;
 	route->dst_len = rtm->rtm_dst_len;
 	route->dst.family = rtm->rtm_family;
 	route->dst.len = rtm->rtm_dst_len;
@@ -153,10 +157,7 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
 	route->protocol = rtm->rtm_protocol;
 	route->table = attr_is_u32(table[RTA_TABLE]) ? mnl_attr_get_u32(table[RTA_TABLE])
 						     : rtm->rtm_table;
-	if (route->table != RT_TABLE_MAIN) {
-		dump->n_routes--;
-		return 0;
-	}
+
 	if (attr_is_u32(table[RTA_OIF]))
 		route->oif = (int)mnl_attr_get_u32(table[RTA_OIF]);
 	if (table[RTA_GATEWAY] && mnl_attr_get_payload_len(table[RTA_GATEWAY]) == len) {
@@ -180,11 +181,10 @@ static int dump_one(struct jn_nl *nl, uint16_t type, size_t header_size,
 
 		/* The family byte comes first in every header type: AF_UNSPEC. */
 		header = mnl_nlmsg_put_extra_header(nlh, header_size);
-		if (type == RTM_GETROUTE) {
+		if (type == RTM_GETROUTE && route_protocol) {
 			/* With strict checking (kernel 4.20+) the kernel dumps only
-			 * the main table, and only ROUTE_PROTOCOL's routes when it
-			 * is nonzero; older kernels ignore the filter, and
-			 * route_cb checks the table anyway. */
+			 * ROUTE_PROTOCOL's routes of the main table; older kernels
+			 * ignore the filter, and the callers check both anyway. */
 			struct rtmsg *rtm = header;
 
 			rtm->rtm_table = RT_TABLE_MAIN;

@@ -100,3 +100,13 @@ check_eq "plan file mode 0666: apply exits 1" 1 "$RC"
 check_contains "plan file mode 0666: error" \
 	"$DIR/saved.plan is writable by group or others (mode 0666)" "$ERR"
 check_eq "plan file mode 0666: nothing changed" "$BEFORE" "$(network_snapshot)"
+
+# A symbolic link in a directory that others can write points at a
+# root-owned file: whoever can write the directory chooses the target.
+mkdir -p "$DIR/open"
+chmod 0777 "$DIR/open"
+ln -s "$FILE" "$DIR/open/link.yaml"
+run_jailnet plan "$DIR/open/link.yaml"
+check_eq "link in an open directory: exit 1" 1 "$RC"
+check_contains "link in an open directory: error" \
+	"directory $DIR/open is writable by group or others (mode 0777)" "$ERR"
