@@ -103,13 +103,10 @@ static const char *action_name(enum jn_action action)
 	return action == JN_ADD ? "add" : action == JN_CHANGE ? "change" : "remove";
 }
 
-static void json_change(FILE *out, const struct jn_change *change)
+/* The members every object has: kind, namespace, id and description. */
+static void json_object_members(FILE *out, const struct jn_obj *obj)
 {
-	const struct jn_obj *obj = jn_change_obj(change);
-
-	fputs("    {\"action\": ", out);
-	json_string(out, action_name(change->action));
-	fputs(", \"kind\": ", out);
+	fputs("\"kind\": ", out);
 	json_string(out, jn_kind_name(obj->kind));
 	fputs(", \"namespace\": ", out);
 	if (obj->group)
@@ -120,6 +117,14 @@ static void json_change(FILE *out, const struct jn_change *change)
 	json_string(out, obj->id);
 	fputs(", \"description\": ", out);
 	json_string(out, obj->label);
+}
+
+static void json_change(FILE *out, const struct jn_change *change)
+{
+	fputs("    {\"action\": ", out);
+	json_string(out, action_name(change->action));
+	fputs(", ", out);
+	json_object_members(out, jn_change_obj(change));
 	fputs(", \"before\": ", out);
 	json_state(out, change->observed);
 	fputs(", \"after\": ", out);
@@ -186,17 +191,8 @@ void print_objects_json(FILE *out, const struct jn_objlist *list)
 	for (size_t i = 0; i < list->count; i++) {
 		const struct jn_obj *obj = &list->items[i];
 
-		fputs(i ? ",\n    {\"kind\": " : "\n    {\"kind\": ", out);
-		json_string(out, jn_kind_name(obj->kind));
-		fputs(", \"namespace\": ", out);
-		if (obj->group)
-			json_string(out, obj->group);
-		else
-			fputs("null", out);
-		fputs(", \"id\": ", out);
-		json_string(out, obj->id);
-		fputs(", \"description\": ", out);
-		json_string(out, obj->label);
+		fputs(i ? ",\n    {" : "\n    {", out);
+		json_object_members(out, obj);
 		fputs(", \"value\": ", out);
 		json_string(out, obj->detail ? obj->detail : obj->value);
 		fputs(", \"owned\": ", out);
