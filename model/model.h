@@ -1,4 +1,4 @@
-/* The desired state: what jailnet.yaml asks for, after parsing and
+/* The desired state: what jailnet.yaml describes, after parsing and
  * validation. Nothing here touches the kernel. */
 #ifndef JAILNET_MODEL_H
 #define JAILNET_MODEL_H

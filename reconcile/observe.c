@@ -109,13 +109,18 @@ static void add_routes(struct observe_ctx *ctx, const struct observed_ns *ns)
 	}
 }
 
+static const char *link_state(const struct jn_link *link)
+{
+	if (!link)
+		return "missing";
+	return link->up ? "up" : "down";
+}
+
 static void add_veth(struct observe_ctx *ctx, const char *group, const struct jn_link *host,
 		     const struct jn_link *jail, const char *netns)
 {
 	char *id = jn_veth_id(host ? host->name : "", jail ? jail->name : "");
-	char *value = jn_sprintf("host end %s, jail end %s",
-				 !host ? "missing" : host->up ? "up" : "down",
-				 !jail ? "missing" : jail->up ? "up" : "down");
+	char *value = jn_sprintf("host end %s, jail end %s", link_state(host), link_state(jail));
 	char *label;
 	struct jn_obj *obj;
 
