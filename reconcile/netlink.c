@@ -105,7 +105,11 @@ void jn_nl_release_buffer(void)
 struct nlmsghdr *jn_nl_header(struct jn_nl *nl, void *buf, uint16_t type,
 			      uint16_t flags)
 {
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct nlmsghdr *nlh;
+
+	/* libmnl 1.0.4 leaves attribute padding unwritten: start from zeros. */
+	memset(buf, 0, JN_NL_REQ_SIZE);
+	nlh = mnl_nlmsg_put_header(buf);
 
 	nlh->nlmsg_type = type;
 	nlh->nlmsg_flags = NLM_F_REQUEST | flags;

@@ -54,7 +54,8 @@ void jn_nl_close(struct jn_nl *nl);
 /* Free the receive buffer that all sockets share, once none is open. */
 void jn_nl_release_buffer(void);
 
-/* Prepare a request header in a caller buffer; sets the sequence number. */
+/* Prepare a request header in BUF (JN_NL_REQ_SIZE bytes, zeroed here);
+ * sets the sequence number. */
 struct nlmsghdr *jn_nl_header(struct jn_nl *nl, void *buf, uint16_t type,
 			      uint16_t flags);
 

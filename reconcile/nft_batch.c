@@ -36,10 +36,15 @@ struct batch {
 static char *batch_reserve(struct batch *b)
 {
 	if (b->len + MESSAGE_ROOM > b->capacity) {
+		size_t old = b->capacity;
+
 		b->capacity = (b->len + MESSAGE_ROOM) * 2;
 		b->buf = realloc(b->buf, b->capacity);
 		if (!b->buf)
 			abort();
+		/* Builders skip some padding bytes; the buffer is written once,
+		 * front to back, so zeroing new room once keeps them defined. */
+		memset(b->buf + old, 0, b->capacity - old);
 	}
 	return b->buf + b->len;
 }

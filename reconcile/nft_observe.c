@@ -185,7 +185,7 @@ static int rule_cb(const struct nlmsghdr *nlh, void *data)
 static int dump(struct jn_nl *nl, uint16_t type, void *object, jn_nl_cb cb,
 		struct observe_ctx *ctx)
 {
-	char buf[JN_NL_REQ_SIZE];
+	char buf[JN_NL_REQ_SIZE] = { 0 };
 
 	for (int attempt = 0; attempt < JN_DUMP_RETRIES; attempt++) {
 		struct nlmsghdr *nlh = nftnl_nlmsg_build_hdr(buf, type, NFPROTO_INET,
@@ -270,7 +270,7 @@ static int observe_elements(struct jn_nl *nl, struct observe_ctx *ctx,
 	one.sets = &holder;
 	one.n_sets = 1;
 	for (int attempt = 0; attempt < JN_DUMP_RETRIES; attempt++) {
-		char buf[JN_NL_REQ_SIZE];
+		char buf[JN_NL_REQ_SIZE] = { 0 };
 		struct nlmsghdr *nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETSETELEM,
 							     NFPROTO_INET, NLM_F_DUMP,
 							     jn_nl_next_seq(nl));
@@ -406,7 +406,7 @@ static int generation_cb(const struct nlmsghdr *nlh, void *data)
 
 static int read_generation(struct jn_nl *nl, uint32_t *generation)
 {
-	char buf[JN_NL_REQ_SIZE];
+	char buf[JN_NL_REQ_SIZE] = { 0 };
 	struct nlmsghdr *nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETGEN, NFPROTO_UNSPEC,
 						     0, jn_nl_next_seq(nl));
 

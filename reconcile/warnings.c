@@ -54,7 +54,7 @@ static int chain_cb(const struct nlmsghdr *nlh, void *data)
 
 static void warn_forward_drop(struct jn_host *host, struct jn_plan *plan)
 {
-	char buf[JN_NL_REQ_SIZE];
+	char buf[JN_NL_REQ_SIZE] = { 0 };
 	struct nlmsghdr *nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETCHAIN, NFPROTO_UNSPEC,
 						     NLM_F_DUMP, jn_nl_next_seq(&host->nft));
 
