@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "reconcile/apply_internal.h"
 #include "reconcile/nft.h"
@@ -228,8 +229,54 @@ static int apply_change(struct applier *a, const struct jn_change *change)
 	return 0;
 }
 
+bool jn_plan_removes_netns(const struct jn_plan *plan, const char *name)
+{
+	for (size_t i = 0; plan && i < plan->count; i++) {
+		const struct jn_change *change = &plan->changes[i];
+
+		if (change->action == JN_REMOVE && change->observed->kind == JN_KIND_NETNS &&
+		    strcmp(change->observed->netns, name) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Links that the kernel is removing with their namespaces: wait for them
+ * (at most 5 s), and delete the ones a process keeps alive (a namespace
+ * removed with --force). */
+int jn_applier_wait_vanishing(struct applier *a)
+{
+	int rc = 0;
+
+	for (int round = 0; round < 500 && a->n_vanishing; round++) {
+		size_t left = 0;
+
+		for (size_t i = 0; i < a->n_vanishing; i++) {
+			if (jn_rtnl_ifindex(&a->host->rtnl, a->vanishing[i]) == -ENODEV)
+				free(a->vanishing[i]);
+			else
+				a->vanishing[left++] = a->vanishing[i];
+		}
+		a->n_vanishing = left;
+		if (left)
+			usleep(10 * 1000);
+	}
+	for (size_t i = 0; i < a->n_vanishing; i++) {
+		int one = jn_rtnl_del_link(&a->host->rtnl, a->vanishing[i]);
+
+		if (one < 0 && one != -ENODEV && rc == 0)
+			rc = one;
+		free(a->vanishing[i]);
+	}
+	a->n_vanishing = 0;
+	return rc;
+}
+
 static void applier_free(struct applier *a)
 {
+	for (size_t i = 0; i < a->n_vanishing; i++)
+		free(a->vanishing[i]);
+	free(a->vanishing);
 	for (size_t i = 0; i < a->n_queued_sockets; i++)
 		a->queued_sockets[i]->queueing = false;
 	free(a->pending);
@@ -241,7 +288,9 @@ int jn_apply(struct jn_host *host, const struct jn_plan *plan,
 	     const struct jn_objlist *desired, const struct jn_apply_options *options,
 	     size_t *steps_done)
 {
-	struct applier a = { .host = host, .options = options, .steps_done = steps_done };
+	struct applier a = {
+		.host = host, .options = options, .steps_done = steps_done, .plan = plan,
+	};
 	bool nft_done = false;
 	int rc = 0;
 
@@ -252,6 +301,8 @@ int jn_apply(struct jn_host *host, const struct jn_plan *plan,
 		/* The batch goes in where its phase starts (or at the end). */
 		if (!nft_done && (!change || jn_change_phase(change) >= JN_PHASE_NFT)) {
 			rc = jn_applier_flush(&a);
+			if (rc == 0)
+				rc = jn_applier_wait_vanishing(&a);
 			if (rc == 0)
 				rc = apply_nft(&a, plan, desired);
 			nft_done = true;

@@ -24,7 +24,18 @@ struct applier {
 	struct ifindex_entry *ifindexes;
 	size_t n_ifindexes;
 	size_t *steps_done;
+	/* Namespaces this plan removes, and the host ends of their veth pairs:
+	 * the kernel removes those pairs with the namespace, all in one batch,
+	 * where deleting each one costs a kernel-wide wait of tens of ms. */
+	const struct jn_plan *plan;
+	char **vanishing;
+	size_t n_vanishing;
 };
+
+/* Whether PLAN removes namespace NAME. */
+bool jn_plan_removes_netns(const struct jn_plan *plan, const char *name);
+/* Wait (at most 5 s) for the vanishing links to go, then delete any left. */
+int jn_applier_wait_vanishing(struct applier *a);
 
 /* Whether a change only queues requests (flushed before the next change
  * that needs the kernel's answer). */

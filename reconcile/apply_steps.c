@@ -98,6 +98,20 @@ static int add_veth(struct applier *a, const struct jn_change *change)
 	return rc < 0 ? rc : set_veth_up(a, change);
 }
 
+/* A veth whose namespace goes too: the kernel removes it with the
+ * namespace. jn_apply() waits for that before the nftables batch, so the
+ * link is gone before its elements are. */
+static int leave_to_namespace(struct applier *a, const struct jn_obj *obj)
+{
+	a->vanishing = realloc(a->vanishing, (a->n_vanishing + 1) * sizeof(*a->vanishing));
+	if (!a->vanishing)
+		abort();
+	a->vanishing[a->n_vanishing++] = jn_strdup(obj->ifname);
+	/* Index numbers of removed links may be reused. */
+	a->n_ifindexes = 0;
+	return 0;
+}
+
 static int apply_veth(struct applier *a, const struct jn_change *change)
 {
 	const struct jn_obj *obj = jn_change_obj(change);
@@ -110,6 +124,8 @@ static int apply_veth(struct applier *a, const struct jn_change *change)
 	case JN_CHANGE:
 		return set_veth_up(a, change);
 	case JN_REMOVE:
+		if (obj->ifname[0] && obj->netns[0] && jn_plan_removes_netns(a->plan, obj->netns))
+			return leave_to_namespace(a, obj);
 		/* ENODEV: the kernel removed it with its namespace meanwhile. */
 		if (obj->ifname[0])
 			rc = jn_rtnl_del_link(&a->host->rtnl, obj->ifname);

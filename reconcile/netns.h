@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #define JN_NETNS_DIR "/run/netns"
 
@@ -29,8 +30,22 @@ bool jn_netns_is_placeholder(const char *name);
 /* Remove the name; the namespace ends when no process holds it. */
 int jn_netns_delete(const char *name);
 
-/* "PID (COMM), ..." for the processes inside namespace NAME (at most MAX
- * listed), or NULL when there are none. */
-char *jn_netns_processes(const char *name, size_t max);
+/* The network namespace of every process, read from /proc once. */
+struct jn_proc_netns {
+	ino_t ino;
+	dev_t dev;
+	char pid[16];
+};
+
+struct jn_proc_table {
+	struct jn_proc_netns *procs;
+	size_t count;
+};
+
+int jn_proc_table_read(struct jn_proc_table *table);
+void jn_proc_table_free(struct jn_proc_table *table);
+/* "PID (COMM), ..." for the processes of TABLE inside namespace NAME (at
+ * most MAX listed), or NULL when there are none. */
+char *jn_netns_processes(const struct jn_proc_table *table, const char *name, size_t max);
 
 #endif

@@ -25,34 +25,63 @@ static void read_comm(const char *pid, char *comm, size_t size)
 	fclose(file);
 }
 
-char *jn_netns_processes(const char *name, size_t max)
+int jn_proc_table_read(struct jn_proc_table *table)
 {
-	char path[PATH_MAX], *list = NULL;
-	struct stat ns, proc;
 	struct dirent *entry;
-	size_t found = 0;
-	DIR *dir;
+	DIR *dir = opendir("/proc");
 
-	snprintf(path, sizeof(path), "%s/%s", JN_NETNS_DIR, name);
-	if (stat(path, &ns) < 0 || !(dir = opendir("/proc")))
-		return NULL;
+	memset(table, 0, sizeof(*table));
+	if (!dir)
+		return -1;
 	while ((entry = readdir(dir))) {
-		char comm[32], *grown;
+		char path[PATH_MAX];
+		struct stat st;
+		struct jn_proc_netns *grown;
 
 		if (entry->d_name[0] < '1' || entry->d_name[0] > '9')
 			continue;
 		snprintf(path, sizeof(path), "/proc/%s/ns/net", entry->d_name);
-		if (stat(path, &proc) < 0 || proc.st_ino != ns.st_ino || proc.st_dev != ns.st_dev)
+		if (stat(path, &st) < 0)
+			continue;	/* the process ended meanwhile */
+		grown = realloc(table->procs, (table->count + 1) * sizeof(*grown));
+		if (!grown)
+			abort();
+		table->procs = grown;
+		grown[table->count].ino = st.st_ino;
+		grown[table->count].dev = st.st_dev;
+		snprintf(grown[table->count].pid, sizeof(grown[0].pid), "%.15s", entry->d_name);
+		table->count++;
+	}
+	closedir(dir);
+	return 0;
+}
+
+void jn_proc_table_free(struct jn_proc_table *table)
+{
+	free(table->procs);
+	memset(table, 0, sizeof(*table));
+}
+
+char *jn_netns_processes(const struct jn_proc_table *table, const char *name, size_t max)
+{
+	char path[PATH_MAX], *list = NULL;
+	struct stat ns;
+	size_t found = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", JN_NETNS_DIR, name);
+	if (stat(path, &ns) < 0)
+		return NULL;
+	for (size_t i = 0; i < table->count; i++) {
+		const struct jn_proc_netns *proc = &table->procs[i];
+		char comm[32], *grown;
+
+		if (proc->ino != ns.st_ino || proc->dev != ns.st_dev || ++found > max)
 			continue;
-		if (++found > max)
-			continue;
-		read_comm(entry->d_name, comm, sizeof(comm));
-		grown = jn_sprintf("%s%s%s (%s)", list ? list : "", list ? ", " : "",
-				   entry->d_name, comm);
+		read_comm(proc->pid, comm, sizeof(comm));
+		grown = jn_sprintf("%s%s%s (%s)", list ? list : "", list ? ", " : "", proc->pid, comm);
 		free(list);
 		list = grown;
 	}
-	closedir(dir);
 	if (found > max) {
 		char *grown = jn_sprintf("%s and %zu more", list, found - max);
 

@@ -213,6 +213,31 @@ static const struct jn_change *rebuild_cause(const struct jn_plan *plan)
 	return NULL;
 }
 
+/* Removing many interval elements one by one costs the kernel far more
+ * (about 1 ms each at 1000 jails, measured with bench/run) than deleting
+ * the table and adding the remaining elements in the same transaction. */
+#define MASS_REMOVAL 512
+
+static const struct jn_change *mass_removal_cause(const struct jn_plan *plan,
+						  const struct jn_objlist *desired)
+{
+	const struct jn_change *first = NULL;
+	size_t removed = 0, kept = 0;
+
+	for (size_t i = 0; i < plan->count; i++) {
+		const struct jn_change *change = &plan->changes[i];
+
+		if (change->action == JN_REMOVE && change->observed->kind == JN_KIND_NFT_ELEM) {
+			removed++;
+			if (!first)
+				first = change;
+		}
+	}
+	for (size_t i = 0; i < desired->count; i++)
+		kept += desired->items[i].kind == JN_KIND_NFT_ELEM;
+	return removed >= MASS_REMOVAL && kept < removed ? first : NULL;
+}
+
 /* Append every desired object of KIND; for rules only those of CHAIN. */
 static void put_desired(struct batch *b, const struct jn_objlist *desired,
 			enum jn_kind kind, const char *chain,
@@ -347,22 +372,77 @@ static void build_rules(struct batch *b, const struct jn_plan *plan,
 	}
 }
 
+static bool set_keeps_elements(const struct jn_objlist *desired, const char *set)
+{
+	for (size_t i = 0; i < desired->count; i++)
+		if (desired->items[i].kind == JN_KIND_NFT_ELEM &&
+		    strcmp(desired->items[i].set, set) == 0)
+			return true;
+	return false;
+}
+
+/* A set that keeps none of its elements is flushed with one message: the
+ * kernel's removal of single interval elements costs far more. */
+static void flush_emptied_sets(struct batch *b, const struct jn_plan *plan,
+			       const struct jn_objlist *desired, bool *flushed)
+{
+	for (size_t s = 0; s < jn_n_set_defs; s++) {
+		const struct jn_change *cause = NULL;
+
+		for (size_t i = 0; i < plan->count && !cause; i++) {
+			const struct jn_change *change = &plan->changes[i];
+
+			if (change->action == JN_REMOVE && change->observed->kind == JN_KIND_NFT_ELEM &&
+			    strcmp(change->observed->set, jn_set_defs[s].name) == 0)
+				cause = change;
+		}
+		if (!cause || set_keeps_elements(desired, jn_set_defs[s].name))
+			continue;
+		flushed[s] = true;
+		{
+			struct nftnl_set *set = nftnl_set_alloc();
+			struct nlmsghdr *nlh = message(b, NFT_MSG_DELSETELEM, 0);
+
+			if (!set)
+				abort();
+			nftnl_set_set_u32(set, NFTNL_SET_FAMILY, NFPROTO_INET);
+			nftnl_set_set_str(set, NFTNL_SET_TABLE, JN_TABLE_NAME);
+			nftnl_set_set_str(set, NFTNL_SET_NAME, jn_set_defs[s].name);
+			nftnl_set_elems_nlmsg_build_payload(nlh, set);
+			nftnl_set_free(set);
+			batch_commit(b, nlh, cause);
+		}
+	}
+}
+
+static bool was_flushed(const bool *flushed, const char *set)
+{
+	const struct jn_set_def *def = jn_set_def_find(set);
+
+	return def && flushed[def - jn_set_defs];
+}
+
 static void build_incremental(struct batch *b, const struct jn_plan *plan,
 			      const struct jn_objlist *desired)
 {
 	struct elem_run removes = { 0 }, adds = { 0 };
+	bool *flushed = calloc(jn_n_set_defs, sizeof(*flushed));
 
+	if (!flushed)
+		abort();
+	flush_emptied_sets(b, plan, desired, flushed);
 	for (size_t i = 0; i < plan->count; i++) {
 		const struct jn_change *change = &plan->changes[i];
 		const struct jn_obj *obj = jn_change_obj(change);
 
 		if (obj->kind != JN_KIND_NFT_ELEM)
 			continue;
-		if (change->action != JN_ADD)
+		if (change->action != JN_ADD && !was_flushed(flushed, change->observed->set))
 			run_add(&removes, change->observed, change);
 		if (change->action != JN_REMOVE)
 			run_add(&adds, change->desired, change);
 	}
+	free(flushed);
 	put_element_run(b, NFT_MSG_DELSETELEM, &removes);
 	for (size_t i = 0; i < plan->count; i++) {
 		const struct jn_change *change = &plan->changes[i];
@@ -413,6 +493,8 @@ int jn_nft_apply(struct jn_nl *nl, const struct jn_plan *plan,
 	int rc;
 
 	*failed = NULL;
+	if (!cause)
+		cause = mass_removal_cause(plan, desired);
 	begin = nftnl_batch_begin(batch_reserve(&b), jn_nl_next_seq(nl));
 	/* The kernel rejects the batch with ERESTART if another program
 	 * changed the ruleset since GENERATION was read. */

@@ -32,6 +32,9 @@ static void clear_state(struct jn_session *session)
  * forced, because removing the name would not stop them. */
 static void check_busy_namespaces(struct jn_session *session)
 {
+	struct jn_proc_table table = { 0 };
+	bool read = false;
+
 	for (size_t i = 0; i < session->plan.count; i++) {
 		const struct jn_change *change = &session->plan.changes[i];
 		const struct jn_obj *obj = jn_change_obj(change);
@@ -39,7 +42,11 @@ static void check_busy_namespaces(struct jn_session *session)
 
 		if (change->action != JN_REMOVE || obj->kind != JN_KIND_NETNS)
 			continue;
-		pids = jn_netns_processes(obj->netns, 10);
+		/* One pass over /proc serves every namespace. */
+		if (!read)
+			jn_proc_table_read(&table);
+		read = true;
+		pids = jn_netns_processes(&table, obj->netns, 10);
 		if (!pids)
 			continue;
 		if (session->force)
@@ -52,6 +59,7 @@ static void check_busy_namespaces(struct jn_session *session)
 				       obj->netns, pids);
 		free(pids);
 	}
+	jn_proc_table_free(&table);
 }
 
 int jn_session_plan(struct jn_session *session, const struct jn_config *config)
