@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <unistd.h>
 
 #include "cmd/commands.h"
 #include "cmd/config_file.h"
@@ -183,7 +184,11 @@ static void catch_signals(void)
 
 static void log_changes(const struct jn_plan *plan)
 {
-	openlog("jailnet", LOG_PID, LOG_DAEMON);
+	/* syslog(3) writes only to /dev/log; without it every line would cost
+	 * a failed connect. */
+	if (access("/dev/log", W_OK) != 0)
+		return;
+	openlog("jailnet", LOG_PID | LOG_NDELAY, LOG_DAEMON);
 	for (size_t i = 0; i < plan->count; i++) {
 		char *line = NULL;
 		size_t size = 0;
