@@ -292,8 +292,13 @@ int jn_apply(struct jn_host *host, const struct jn_plan *plan,
 		.host = host, .options = options, .steps_done = steps_done, .plan = plan,
 	};
 	bool nft_done = false;
+	size_t dying = 0;
 	int rc = 0;
 
+	for (size_t i = 0; i < plan->count; i++)
+		dying += plan->changes[i].action == JN_REMOVE &&
+			 plan->changes[i].observed->kind == JN_KIND_NETNS;
+	a.many_netns_removed = dying >= JN_BATCH_REMOVAL;
 	*steps_done = 0;
 	for (size_t i = 0; i <= plan->count && rc == 0; i++) {
 		const struct jn_change *change = i < plan->count ? &plan->changes[i] : NULL;

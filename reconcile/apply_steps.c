@@ -124,7 +124,8 @@ static int apply_veth(struct applier *a, const struct jn_change *change)
 	case JN_CHANGE:
 		return set_veth_up(a, change);
 	case JN_REMOVE:
-		if (obj->ifname[0] && obj->netns[0] && jn_plan_removes_netns(a->plan, obj->netns))
+		if (obj->ifname[0] && obj->netns[0] && a->many_netns_removed &&
+		    jn_plan_removes_netns(a->plan, obj->netns))
 			return leave_to_namespace(a, obj);
 		/* ENODEV: the kernel removed it with its namespace meanwhile. */
 		if (obj->ifname[0])
