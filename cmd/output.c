@@ -185,18 +185,31 @@ void print_report(const struct report *report)
 		cmd_warning("%s", report->plan->warnings[i]);
 }
 
-void print_objects_json(FILE *out, const struct jn_objlist *list)
+static bool in_names(char *const *names, size_t count, const char *group)
 {
+	for (size_t i = 0; group && i < count; i++)
+		if (strcmp(names[i], group) == 0)
+			return true;
+	return count == 0;
+}
+
+void print_objects_json(FILE *out, const struct jn_objlist *list, char *const *names,
+			size_t count)
+{
+	size_t printed = 0;
+
 	fputs("{\n  \"format_version\": 1,\n  \"command\": \"show\",\n  \"objects\": [", out);
 	for (size_t i = 0; i < list->count; i++) {
 		const struct jn_obj *obj = &list->items[i];
 
-		fputs(i ? ",\n    {" : "\n    {", out);
+		if (!in_names(names, count, obj->group))
+			continue;
+		fputs(printed++ ? ",\n    {" : "\n    {", out);
 		json_object_members(out, obj);
 		fputs(", \"value\": ", out);
 		json_string(out, obj->detail ? obj->detail : obj->value);
 		fputs(", \"owned\": ", out);
 		fputs(obj->owned ? "true}" : "false}", out);
 	}
-	fputs(list->count ? "\n  ]\n}\n" : "]\n}\n", out);
+	fputs(printed ? "\n  ]\n}\n" : "]\n}\n", out);
 }

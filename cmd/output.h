@@ -29,7 +29,9 @@ void report_free(struct report *report);
 void print_change(FILE *out, const struct jn_change *change, bool color);
 /* Text: the warnings to stderr. JSON: the whole document to stdout. */
 void print_report(const struct report *report);
-/* The JSON document of `show`. */
-void print_objects_json(FILE *out, const struct jn_objlist *list);
+/* The JSON document of `show`: every object, or those of the namespaces in
+ * NAMES when COUNT is not 0. */
+void print_objects_json(FILE *out, const struct jn_objlist *list, char *const *names,
+			size_t count);
 
 #endif

@@ -319,7 +319,10 @@ static bool uplink_listed(const struct jn_objlist *list, size_t upto, const char
 	return false;
 }
 
-static void print_uplinks(FILE *out, const struct jn_objlist *list)
+static bool selected(char *const *names, size_t count, const char *group);
+
+static void print_uplinks(FILE *out, const struct jn_objlist *list, char *const *names,
+			  size_t count)
 {
 	bool header = false;
 
@@ -328,7 +331,8 @@ static void print_uplinks(FILE *out, const struct jn_objlist *list)
 		bool masquerade = false;
 		struct decoded d;
 
-		if (obj->kind != JN_KIND_NFT_ELEM || strcmp(obj->set, "jail_uplinks") != 0)
+		if (obj->kind != JN_KIND_NFT_ELEM || strcmp(obj->set, "jail_uplinks") != 0 ||
+		    !selected(names, count, obj->group))
 			continue;
 		decode(obj, &d);
 		if (uplink_listed(list, i, d.ifname[1]))
@@ -350,18 +354,29 @@ static void print_uplinks(FILE *out, const struct jn_objlist *list)
 	}
 }
 
-void jn_export_yaml(const struct jn_objlist *observed, FILE *out)
+static bool selected(char *const *names, size_t count, const char *group)
+{
+	if (count == 0)
+		return true;
+	for (size_t i = 0; group && i < count; i++)
+		if (strcmp(names[i], group) == 0)
+			return true;
+	return false;
+}
+
+void jn_export_yaml(const struct jn_objlist *observed, char *const *names, size_t count,
+		    FILE *out)
 {
 	bool header = false;
 
 	fprintf(out, "# The state jailnet owns on this host, as read from the kernel.\n"
 		     "# Uplinks are named after their interfaces.\n"
 		     "version: 1\n");
-	print_uplinks(out, observed);
+	print_uplinks(out, observed, names, count);
 	for (size_t i = 0; i < observed->count; i++) {
 		const struct jn_obj *obj = &observed->items[i];
 
-		if (obj->kind != JN_KIND_NETNS)
+		if (obj->kind != JN_KIND_NETNS || !selected(names, count, obj->group))
 			continue;
 		if (!header)
 			fprintf(out, "namespaces:\n");

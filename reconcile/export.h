@@ -7,7 +7,9 @@
 
 #include "reconcile/object.h"
 
-/* Write OBSERVED (from jn_observe) as jailnet.yaml to OUT. */
-void jn_export_yaml(const struct jn_objlist *observed, FILE *out);
+/* Write OBSERVED (from jn_observe) as jailnet.yaml to OUT; only the
+ * namespaces in NAMES (and the uplinks they use) when COUNT is not 0. */
+void jn_export_yaml(const struct jn_objlist *observed, char *const *names, size_t count,
+		    FILE *out);
 
 #endif
