@@ -25,7 +25,7 @@ static void print_stats(void)
 
 static void usage(FILE *out)
 {
-	fprintf(out, "Usage: jailnet [--debug] COMMAND [OPTIONS] [FILE]\n\n"
+	fprintf(out, "Usage: jailnet [--debug] [--stats] COMMAND [OPTIONS] [FILE]\n\n"
 		     "Network jails from a YAML file, reconciled with the kernel.\n\n"
 		     "Commands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
@@ -51,6 +51,10 @@ int main(int argc, char **argv)
 			return JN_EXIT_OK;
 		}
 		if (strcmp(argv[i], "--version") == 0) {
+			if (i + 1 < argc) {
+				cmd_error("--version takes no arguments, but \"%s\" follows it", argv[i + 1]);
+				return JN_EXIT_ERROR;
+			}
 			printf("jailnet %s\n", JAILNET_VERSION);
 			return JN_EXIT_OK;
 		}

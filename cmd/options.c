@@ -124,12 +124,18 @@ int parse_run_options(int argc, char **argv, struct run_options *opts)
 		}
 		if (option == OPT_JSON)
 			opts->json = true;
+		if (option == ':' && optopt == 'o' && opts->apply) {
+			cmd_error("invalid option -o for apply; saving a plan is jailnet plan -o FILE");
+			return -1;
+		}
 		if (option == ':') {
 			cmd_error("option %s needs a value; see jailnet %s --help", argv[optind - 1], name);
 			return -1;
 		}
 		if (option == '?' || !option_fits(option, opts->apply)) {
-			const char *given = argv[optind - 1];
+			/* An option of the other command is named by itself, not
+			 * by the value that may follow it. */
+			const char *given = option == 'o' ? "-o" : argv[optind - 1];
 			bool global = strcmp(given, "--debug") == 0 || strcmp(given, "--stats") == 0;
 
 			cmd_error("invalid option %s for %s; %s", given, name,

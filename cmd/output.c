@@ -34,15 +34,7 @@ void report_free(struct report *report)
 
 void print_change(FILE *out, const struct jn_change *change, bool color)
 {
-	static const char *const colors[] = {
-		[JN_ADD] = "\033[32m", [JN_CHANGE] = "\033[33m", [JN_REMOVE] = "\033[31m",
-	};
-
-	if (color)
-		fputs(colors[change->action], out);
-	jn_change_print(out, change);
-	if (color)
-		fputs("\033[0m", out);
+	jn_change_print_color(out, change, color);
 }
 
 /* Length of the valid UTF-8 sequence at C, or 0 when it is not one. */

@@ -86,8 +86,9 @@ static int take_lock(struct run *run)
 
 	if (rc == -ETIMEDOUT) {
 		report_error(&run->report,
-			     "another jailnet run (pid %s) holds %s; gave up after waiting %g seconds (raise --wait to wait longer)",
-			     holder, JN_LOCK_PATH, run->opts.wait_seconds);
+			     "another jailnet run (pid %s) holds %s; gave up after waiting %g second%s (raise --wait to wait longer)",
+			     holder, JN_LOCK_PATH, run->opts.wait_seconds,
+			     run->opts.wait_seconds == 1 ? "" : "s");
 		return JN_EXIT_LOCKED;
 	}
 	if (rc < 0) {
@@ -223,6 +224,7 @@ static int finish_apply(struct run *run)
 {
 	struct jn_apply_options options = {
 		.out = run->opts.json || run->opts.quiet ? NULL : stdout,
+		.color = run->opts.color,
 		.err = stderr,
 		.interruptible = true,
 	};

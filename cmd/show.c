@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd/commands.h"
 #include "cmd/output.h"
@@ -71,7 +72,9 @@ int cmd_show(int argc, char **argv)
 	}
 	rc = jn_observe(&host, NULL, &observed, &problems);
 	for (size_t i = 0; i < problems.count; i++)
-		cmd_error("%s", problems.messages[i]);
+		cmd_error("%s%s", problems.messages[i],
+			  geteuid() != 0 && strstr(problems.messages[i], "not permitted")
+				  ? " (jailnet needs root)" : "");
 	if (rc < 0 && rc != -ENOENT)
 		cmd_error("cannot read the kernel's state: %s", strerror(-rc));
 	else if (problems.count == 0 && missing_names(&observed, names, n_names))

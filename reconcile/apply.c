@@ -34,7 +34,7 @@ static void print_line(const struct jn_apply_options *options,
 {
 	if (!options->out)
 		return;
-	jn_change_print(options->out, change);
+	jn_change_print_color(options->out, change, options->color);
 	fflush(options->out);
 }
 

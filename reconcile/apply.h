@@ -14,6 +14,7 @@ extern volatile sig_atomic_t jn_interrupted;
 
 struct jn_apply_options {
 	FILE *out;		/* each change line once it is done, or NULL */
+	bool color;		/* colour the lines on OUT (a terminal) */
 	FILE *err;		/* the failing change and the kernel's message */
 	uint32_t generation;	/* nftables generation the plan was made from */
 	bool interruptible;	/* stop with -EINTR when jn_interrupted is set */

@@ -215,15 +215,28 @@ void jn_plan_free(struct jn_plan *plan)
 
 void jn_change_print(FILE *out, const struct jn_change *change)
 {
+	jn_change_print_color(out, change, false);
+}
+
+void jn_change_print_color(FILE *out, const struct jn_change *change, bool color)
+{
 	static const char signs[] = { [JN_ADD] = '+', [JN_CHANGE] = '~', [JN_REMOVE] = '-' };
+	/* ANSI colours: green, yellow, red. */
+	static const char *const colors[] = {
+		[JN_ADD] = "\033[32m", [JN_CHANGE] = "\033[33m", [JN_REMOVE] = "\033[31m",
+	};
 	const struct jn_obj *obj = jn_change_obj(change);
 
+	if (color)
+		fputs(colors[change->action], out);
 	fprintf(out, "%c %s: %s %s", signs[change->action],
 		obj->group ? obj->group : "host", jn_kind_name(obj->kind), obj->label);
 	if (change->action == JN_CHANGE)
 		fprintf(out, " (%s -> %s)",
 			change->observed->detail ? change->observed->detail : change->observed->value,
 			change->desired->detail ? change->desired->detail : change->desired->value);
+	if (color)
+		fputs("\033[0m", out);
 	fputc('\n', out);
 }
 

@@ -50,6 +50,8 @@ const struct jn_obj *jn_change_obj(const struct jn_change *change);
 
 /* Print one change as a plan line: "+ GROUP: KIND LABEL". */
 void jn_change_print(FILE *out, const struct jn_change *change);
+/* The same, in green, yellow or red when COLOR (for a terminal). */
+void jn_change_print_color(FILE *out, const struct jn_change *change, bool color);
 /* Print every line, then the summary or "No changes.". */
 void jn_plan_print(FILE *out, const struct jn_plan *plan);
 void jn_plan_print_summary(FILE *out, const struct jn_plan *plan, bool applied);

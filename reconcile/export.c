@@ -277,6 +277,32 @@ static void print_dns(FILE *out, const struct jn_objlist *list, const char *grou
 	}
 }
 
+static bool selected(char *const *names, size_t count, const char *group)
+{
+	if (count == 0)
+		return true;
+	for (size_t i = 0; group && i < count; i++)
+		if (strcmp(names[i], group) == 0)
+			return true;
+	return false;
+}
+
+/* Whether namespace GROUP's traffic is masqueraded: the uplink setting
+ * lives in the masquerade elements of each namespace. */
+static bool masqueraded(const struct jn_objlist *list, const char *group)
+{
+	return find_elem(list, group, "masquerade4") || find_elem(list, group, "masquerade6");
+}
+
+/* The uplink name show writes for namespace GROUP: its interface, with
+ * "_nomasq" appended where the namespace is not masqueraded, so two
+ * uplinks on one interface that differ in masquerade stay apart. */
+static void uplink_name(const struct jn_objlist *list, const char *group, const char *ifname,
+			char *out, size_t size)
+{
+	snprintf(out, size, "%s%s", ifname, masqueraded(list, group) ? "" : "_nomasq");
+}
+
 static void print_namespace(FILE *out, const struct jn_objlist *list, const char *name)
 {
 	const struct jn_obj *uplink = find_elem(list, name, "jail_uplinks");
@@ -284,10 +310,12 @@ static void print_namespace(FILE *out, const struct jn_objlist *list, const char
 	fprintf(out, "  %s:\n", name);
 	print_subnets(out, list, name);
 	if (uplink) {
+		char uplink_text[IFNAMSIZ + 16];
 		struct decoded d;
 
 		decode(uplink, &d);
-		fprintf(out, "    uplink: %s\n", d.ifname[1]);
+		uplink_name(list, name, d.ifname[1], uplink_text, sizeof(uplink_text));
+		fprintf(out, "    uplink: %s\n", uplink_text);
 	}
 	print_allow_list(out, list, name);
 	print_host_list(out, list, name);
@@ -304,22 +332,25 @@ static void print_namespace(FILE *out, const struct jn_objlist *list, const char
 	}
 }
 
-static bool uplink_listed(const struct jn_objlist *list, size_t upto, const char *ifname)
+/* Whether an element before UPTO already named uplink NAME. */
+static bool uplink_listed(const struct jn_objlist *list, size_t upto, const char *name,
+			  char *const *names, size_t count)
 {
 	for (size_t i = 0; i < upto; i++) {
 		const struct jn_obj *obj = &list->items[i];
+		char other[IFNAMSIZ + 16];
 		struct decoded d;
 
-		if (obj->kind != JN_KIND_NFT_ELEM || strcmp(obj->set, "jail_uplinks") != 0)
+		if (obj->kind != JN_KIND_NFT_ELEM || strcmp(obj->set, "jail_uplinks") != 0 ||
+		    !selected(names, count, obj->group))
 			continue;
 		decode(obj, &d);
-		if (strcmp(d.ifname[1], ifname) == 0)
+		uplink_name(list, obj->group, d.ifname[1], other, sizeof(other));
+		if (strcmp(other, name) == 0)
 			return true;
 	}
 	return false;
 }
-
-static bool selected(char *const *names, size_t count, const char *group);
 
 static void print_uplinks(FILE *out, const struct jn_objlist *list, char *const *names,
 			  size_t count)
@@ -328,40 +359,22 @@ static void print_uplinks(FILE *out, const struct jn_objlist *list, char *const 
 
 	for (size_t i = 0; i < list->count; i++) {
 		const struct jn_obj *obj = &list->items[i];
-		bool masquerade = false;
+		char name[IFNAMSIZ + 16];
 		struct decoded d;
 
 		if (obj->kind != JN_KIND_NFT_ELEM || strcmp(obj->set, "jail_uplinks") != 0 ||
 		    !selected(names, count, obj->group))
 			continue;
 		decode(obj, &d);
-		if (uplink_listed(list, i, d.ifname[1]))
+		uplink_name(list, obj->group, d.ifname[1], name, sizeof(name));
+		if (uplink_listed(list, i, name, names, count))
 			continue;
-		for (size_t j = 0; j < list->count; j++) {
-			const struct jn_obj *other = &list->items[j];
-			struct decoded od;
-
-			if (other->kind != JN_KIND_NFT_ELEM || strncmp(other->set, "masquerade", 10) != 0)
-				continue;
-			decode(other, &od);
-			masquerade |= strcmp(od.ifname[0], d.ifname[1]) == 0;
-		}
 		if (!header)
 			fprintf(out, "uplinks:\n");
 		header = true;
-		fprintf(out, "  %s:\n    interface: %s\n    masquerade: %s\n", d.ifname[1],
-			d.ifname[1], masquerade ? "true" : "false");
+		fprintf(out, "  %s:\n    interface: %s\n    masquerade: %s\n", name, d.ifname[1],
+			masqueraded(list, obj->group) ? "true" : "false");
 	}
-}
-
-static bool selected(char *const *names, size_t count, const char *group)
-{
-	if (count == 0)
-		return true;
-	for (size_t i = 0; group && i < count; i++)
-		if (strcmp(names[i], group) == 0)
-			return true;
-	return false;
 }
 
 void jn_export_yaml(const struct jn_objlist *observed, char *const *names, size_t count,

@@ -120,9 +120,15 @@ static void warn_uplinks(const struct jn_config *config, struct jn_plan *plan)
 
 	for (size_t i = 0; i < config->n_uplinks; i++) {
 		const char *ifname = config->uplinks[i].ifname;
+		bool seen = false;
 		char path[128];
 		int rp;
 
+		/* Two uplinks may share an interface: warn once for it. */
+		for (size_t j = 0; j < i; j++)
+			seen |= strcmp(config->uplinks[j].ifname, ifname) == 0;
+		if (seen)
+			continue;
 		snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/accept_ra", ifname);
 		if (forward6 && read_int(path) == 1)
 			jn_plan_warn(plan,

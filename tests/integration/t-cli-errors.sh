@@ -132,7 +132,7 @@ check_eq "command errors: nothing changed" "$BEFORE" "$(network_snapshot)"
 # Help and version.
 run_jailnet --help
 check_eq "--help: exits 0" 0 "$RC"
-check_eq "--help: usage" "Usage: jailnet [--debug] COMMAND [OPTIONS] [FILE]" "$(head -1 <<<"$OUT")"
+check_eq "--help: usage" "Usage: jailnet [--debug] [--stats] COMMAND [OPTIONS] [FILE]" "$(head -1 <<<"$OUT")"
 check_eq "--help: no stderr" "" "$ERR"
 run_jailnet --version
 check_eq "--version: exits 0" 0 "$RC"

@@ -30,7 +30,7 @@ run_jailnet plan --wait 1 "$FILE"
 ELAPSED=$(($(now_ms) - START))
 check_eq "plan --wait 1 exits 3" 3 "$RC"
 check_eq "plan --wait 1 prints no plan" "" "$OUT"
-check_eq "plan --wait 1 error" "jailnet: error: another jailnet run (pid unknown) holds /run/jailnet.lock; gave up after waiting 1 seconds (raise --wait to wait longer)" "$ERR"
+check_eq "plan --wait 1 error" "jailnet: error: another jailnet run (pid unknown) holds /run/jailnet.lock; gave up after waiting 1 second (raise --wait to wait longer)" "$ERR"
 check "plan waited at least 1 s" test "$ELAPSED" -ge 1000
 check "plan gave up within 1.5 s" test "$ELAPSED" -lt 1500
 
