@@ -98,7 +98,7 @@ static int create_inside(const char *name, const char *path,
 		return -errno;
 	if (setup && (rc = setup(data)) < 0)
 		return rc;
-	fd = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0);
+	fd = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, JN_NETNS_FILE_MODE);
 	if (fd < 0 && errno == EEXIST && jn_netns_is_placeholder(name))
 		fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -145,6 +145,16 @@ bool jn_netns_is_placeholder(const char *name)
 	netns_path(name, path, sizeof(path));
 	return statfs(path, &fs) == 0 && fs.f_type != NSFS_MAGIC &&
 	       stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0;
+}
+
+bool jn_netns_is_own_leftover(const char *name)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	netns_path(name, path, sizeof(path));
+	return jn_netns_is_placeholder(name) && stat(path, &st) == 0 &&
+	       (st.st_mode & 07777) == JN_NETNS_FILE_MODE;
 }
 
 int jn_netns_delete(const char *name)

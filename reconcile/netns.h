@@ -8,6 +8,9 @@
 #include <sys/types.h>
 
 #define JN_NETNS_DIR "/run/netns"
+/* Mode of the file a namespace is mounted on. `ip netns add` uses 0, so
+ * an empty, unmounted file with this mode is what a killed jailnet left. */
+#define JN_NETNS_FILE_MODE 0444
 
 /* List the names in JN_NETNS_DIR. Returns 0 or -errno; a missing
  * directory is an empty list. */
@@ -26,6 +29,10 @@ int jn_netns_create(const char *name, int (*setup)(void *data), void *data);
 /* Whether NAME is an empty regular file that no namespace is mounted on:
  * what `ip netns add` or jailnet leave when killed halfway. */
 bool jn_netns_is_placeholder(const char *name);
+
+/* Whether NAME is such a placeholder with jailnet's file mode: a run was
+ * killed between unmounting a namespace and removing its name. */
+bool jn_netns_is_own_leftover(const char *name);
 
 /* Remove the name; the namespace ends when no process holds it. */
 int jn_netns_delete(const char *name);

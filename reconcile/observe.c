@@ -213,6 +213,19 @@ static int observe_netns(struct observe_ctx *ctx, const char *name)
 	const struct jn_link *lo;
 	int rc;
 
+	if (!nl && err == -ENOTNAM && !name_is_desired(ctx->config, name) &&
+	    jn_netns_is_own_leftover(name)) {
+		/* A run killed between unmounting a namespace and removing its
+		 * name left this file: jailnet's to remove. */
+		struct jn_obj *obj = jn_objlist_add(ctx->list, JN_KIND_NETNS, name, name,
+						    "leftover empty file", NULL);
+
+		obj->owned = true;
+		snprintf(obj->netns, sizeof(obj->netns), "%s", name);
+		free(obj->label);
+		obj->label = jn_sprintf("%s (an empty file left in %s)", name, JN_NETNS_DIR);
+		return 0;
+	}
 	if (!nl) {
 		if (err == -ENOTNAM && name_is_desired(ctx->config, name) &&
 		    !jn_netns_is_placeholder(name))
