@@ -32,10 +32,6 @@ void report_free(struct report *report)
 	report->n_errors = 0;
 }
 
-void print_change(FILE *out, const struct jn_change *change, bool color)
-{
-	jn_change_print_color(out, change, color);
-}
 
 /* Length of the valid UTF-8 sequence at C, or 0 when it is not one. */
 static size_t utf8_length(const unsigned char *c)
@@ -92,7 +88,11 @@ static void json_state(FILE *out, const struct jn_obj *obj)
 
 static const char *action_name(enum jn_action action)
 {
-	return action == JN_ADD ? "add" : action == JN_CHANGE ? "change" : "remove";
+	if (action == JN_ADD)
+		return "add";
+	if (action == JN_CHANGE)
+		return "change";
+	return "remove";
 }
 
 /* The members every object has: kind, namespace, id and description. */

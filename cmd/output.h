@@ -12,8 +12,6 @@ struct report {
 	const char *command;	/* "plan" or "apply" */
 	const char *file;
 	bool json;
-	bool color;
-	bool quiet;
 	const struct jn_plan *plan;		/* NULL when the run failed early */
 	const struct jn_problems *problems;	/* NULL when none */
 	bool applied;				/* apply: the changes were made */
@@ -25,8 +23,6 @@ void report_error(struct report *report, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void report_free(struct report *report);
 
-/* One change line, coloured when COLOR. */
-void print_change(FILE *out, const struct jn_change *change, bool color);
 /* Text: the warnings to stderr. JSON: the whole document to stdout. */
 void print_report(const struct report *report);
 /* The JSON document of `show`: every object, or those of the namespaces in

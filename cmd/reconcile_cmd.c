@@ -146,7 +146,7 @@ static int finish_plan(struct run *run)
 	}
 	if (!run->opts.json && !run->opts.quiet) {
 		for (size_t i = 0; i < plan->count; i++)
-			print_change(stdout, &plan->changes[i], run->opts.color);
+			jn_change_print_color(stdout, &plan->changes[i], run->opts.color);
 		jn_plan_print_summary(stdout, plan, false);
 	}
 	return changes_status(run);
@@ -308,7 +308,7 @@ static int run_command(int argc, char **argv, bool apply)
 		return rc < 0 ? JN_EXIT_ERROR : JN_EXIT_OK;
 	run.report = (struct report){
 		.command = apply ? "apply" : "plan", .file = run.opts.path,
-		.json = run.opts.json, .color = run.opts.color, .quiet = run.opts.quiet,
+		.json = run.opts.json,
 	};
 	run.session.force = run.opts.force;
 	status = load_config(&run) < 0 ? JN_EXIT_ERROR : reconcile(&run);

@@ -1,7 +1,7 @@
 /* The apply loop: the nftables batch first, then every other change in
  * plan order. Requests of address, route and link-state changes are
  * pipelined: queued per socket and sent together before the next change
- * that needs the kernel's answer, each still tied to its change. */
+ * that needs the kernel's reply, each still tied to its change. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,10 +14,9 @@
 
 volatile sig_atomic_t jn_interrupted;
 
-void jn_report_failure(struct jn_host *host, const struct jn_change *change, int rc,
+void jn_report_failure(const struct jn_change *change, int rc,
 		       const char *message, FILE *err)
 {
-	(void)host;
 	if (!err)
 		return;
 	fprintf(err, "jailnet: apply failed: ");
@@ -89,7 +88,7 @@ int jn_applier_flush(struct applier *a)
 			rc = one;
 			failed_change = failed;
 			message = nl->error;
-			jn_report_failure(a->host, failed_change, rc, message, a->options->err);
+			jn_report_failure(failed_change, rc, message, a->options->err);
 		}
 	}
 	a->n_queued_sockets = 0;
@@ -139,7 +138,7 @@ int jn_applier_ifindex(struct applier *a, const char *netns, const char *ifname)
 	return ifindex;
 }
 
-/* Returns -EIO for the step that a test build was told to fail. */
+/* Returns -EIO for the step that a test build is set to fail. */
 static int injected_fault(const struct jn_apply_options *options, size_t step,
 			  struct jn_host *host)
 {
@@ -186,7 +185,7 @@ static int apply_nft(struct applier *a, const struct jn_plan *plan,
 	if (rc == -ERESTART)
 		return rc;	/* the caller plans again; nothing was changed */
 	if (rc < 0) {
-		jn_report_failure(a->host, failed, rc, a->host->nft.error, options->err);
+		jn_report_failure(failed, rc, a->host->nft.error, options->err);
 		return rc;
 	}
 	(*a->steps_done)++;
@@ -196,7 +195,8 @@ static int apply_nft(struct applier *a, const struct jn_plan *plan,
 	return 0;
 }
 
-/* One change: a step that needs answers first sends what is queued. */
+/* One change: a step that needs the kernel's replies first sends what is
+ * queued. */
 static int apply_change(struct applier *a, const struct jn_change *change)
 {
 	bool injected = false;
@@ -216,9 +216,9 @@ static int apply_change(struct applier *a, const struct jn_change *change)
 		const char *message = injected ? "injected fault" : kernel_message(a->host, change);
 
 		/* What was queued before the failure reaches the kernel, so
-		 * undoing sees a known state. */
+		 * undoing starts from a known state. */
 		jn_applier_flush(a);
-		jn_report_failure(a->host, change, rc, message, a->options->err);
+		jn_report_failure(change, rc, message, a->options->err);
 		return rc;
 	}
 	/* A step that queued nothing is done now. */

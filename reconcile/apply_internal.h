@@ -44,7 +44,7 @@ bool jn_plan_removes_netns(const struct jn_plan *plan, const char *name);
 int jn_applier_wait_vanishing(struct applier *a);
 
 /* Whether a change only queues requests (flushed before the next change
- * that needs the kernel's answer). */
+ * that needs the kernel's reply). */
 bool jn_step_is_queued(const struct jn_change *change);
 /* Carry out CHANGE, queueing its requests where jn_step_is_queued(). */
 int jn_apply_step(struct applier *a, const struct jn_change *change);
@@ -55,7 +55,7 @@ struct jn_nl *jn_applier_socket(struct applier *a, const char *name,
 int jn_applier_flush(struct applier *a);
 void jn_applier_forget(struct applier *a, const char *netns);
 int jn_applier_ifindex(struct applier *a, const char *netns, const char *ifname);
-void jn_report_failure(struct jn_host *host, const struct jn_change *change, int rc,
+void jn_report_failure(const struct jn_change *change, int rc,
 		       const char *message, FILE *err);
 
 #endif

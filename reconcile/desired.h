@@ -8,7 +8,7 @@
 #define JN_SYSCTL_IPV4_FORWARD "net.ipv4.ip_forward"
 #define JN_SYSCTL_IPV6_FORWARD "net.ipv6.conf.all.forwarding"
 
-/* Every object CONFIG asks for, unsorted. */
+/* Build every object CONFIG describes, unsorted. */
 void jn_desired_build(const struct jn_config *config, struct jn_objlist *list);
 
 /* Objects of namespace NAME named the same way on both sides. */

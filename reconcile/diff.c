@@ -37,7 +37,14 @@ static void merge(const struct jn_objlist *desired, const struct jn_objlist *obs
 	while (i < desired->count || j < observed->count) {
 		const struct jn_obj *d = i < desired->count ? &desired->items[i] : NULL;
 		const struct jn_obj *o = j < observed->count ? &observed->items[j] : NULL;
-		int cmp = !d ? 1 : !o ? -1 : compare_key(d, o);
+		int cmp;
+
+		if (!d)
+			cmp = 1;
+		else if (!o)
+			cmp = -1;
+		else
+			cmp = compare_key(d, o);
 
 		if (cmp < 0 && d) {
 			plan_append(plan, JN_ADD, d, NULL);
@@ -73,8 +80,12 @@ enum jn_phase jn_change_phase(const struct jn_change *change)
 
 static int compare_groups(const char *a, const char *b)
 {
-	if (!a || !b)
-		return a ? 1 : b ? -1 : 0;
+	if (!a && !b)
+		return 0;
+	if (!a)
+		return -1;
+	if (!b)
+		return 1;
 	return strcmp(a, b);
 }
 

@@ -25,8 +25,6 @@ int jn_host_open(struct jn_host *host)
 static void handle_close(struct jn_netns_handle *handle)
 {
 	jn_nl_close(&handle->nl);
-	if (handle->fd >= 0)
-		close(handle->fd);
 	free(handle);
 }
 
@@ -63,11 +61,9 @@ struct jn_nl *jn_host_rtnl(struct jn_host *host, const char *name, int *err)
 	if (!handle)
 		abort();
 	snprintf(handle->name, sizeof(handle->name), "%s", name);
-	handle->fd = fd;
 	*err = jn_nl_open(&handle->nl, NETLINK_ROUTE, fd);
 	/* The socket keeps the namespace; the fd is not needed any more. */
 	close(fd);
-	handle->fd = -1;
 	if (*err < 0) {
 		free(handle);
 		return NULL;

@@ -10,7 +10,6 @@
 
 struct jn_netns_handle {
 	char name[JN_NAME_MAX + 1];
-	int fd;
 	struct jn_nl nl;
 };
 

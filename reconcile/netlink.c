@@ -68,7 +68,7 @@ int jn_nl_open(struct jn_nl *nl, int bus, int netns_fd)
 		return rc;
 	nl->portid = mnl_socket_get_portid(nl->sock);
 	nl->seq = (uint32_t)getpid() << 8;
-	/* One receive buffer serves every socket: jailnet reads one answer
+	/* One receive buffer serves every socket: jailnet reads one reply
 	 * at a time, and a buffer per namespace would cost 64 KiB each. */
 	if (!shared_buffer) {
 		shared_buffer = malloc(JN_NL_BUFSIZE);
@@ -215,9 +215,9 @@ static int data_cb(const struct nlmsghdr *nlh, void *data)
 }
 
 
-/* Handle one answer of the exchange with sequence SEQ. Returns 1 to go
+/* Handle one reply of the exchange with sequence SEQ. Returns 1 to go
  * on, 0 when the exchange ended, or -errno when it failed. */
-static int handle_answer(const struct nlmsghdr *nlh, struct dump_ctx *ctx, int *cb_error)
+static int handle_reply(const struct nlmsghdr *nlh, struct dump_ctx *ctx, int *cb_error)
 {
 	if (nlh->nlmsg_type == NLMSG_ERROR) {
 		if (error_cb(nlh, ctx->nl) == MNL_CB_ERROR)
@@ -231,13 +231,13 @@ static int handle_answer(const struct nlmsghdr *nlh, struct dump_ctx *ctx, int *
 	if (nlh->nlmsg_type < NLMSG_MIN_TYPE)
 		return 1;
 	/* After a callback failed, the rest of the dump is still read, so
-	 * no stale answer is left on the socket for the next request. */
+	 * no stale reply is left on the socket for the next request. */
 	if (!*cb_error && data_cb(nlh, ctx) == MNL_CB_ERROR)
 		*cb_error = errno ? -errno : -EBADMSG;
 	return 1;
 }
 
-/* Read the answers to one request or dump until the kernel ends it.
+/* Read the replies to one request or dump until the kernel ends it.
  * Answers with another sequence number (left by an earlier exchange that
  * was cut short) are skipped. */
 static int receive(struct jn_nl *nl, uint32_t seq, struct dump_ctx *ctx)
@@ -256,7 +256,7 @@ static int receive(struct jn_nl *nl, uint32_t seq, struct dump_ctx *ctx)
 
 			if (nlh->nlmsg_seq != seq)
 				continue;
-			rc = handle_answer(nlh, ctx, &cb_error);
+			rc = handle_reply(nlh, ctx, &cb_error);
 			if (rc <= 0)
 				return rc < 0 ? rc : cb_error;
 		}
@@ -284,7 +284,7 @@ static int receive_batch(struct jn_nl *nl, uint32_t begin, uint32_t last)
 				nl->error_seq = nlh->nlmsg_seq;
 			}
 			/* An error on the batch begin message (a changed
-			 * generation) is the only answer the kernel sends. */
+			 * generation) is the only reply the kernel sends. */
 			if (nlh->nlmsg_seq == last || (first_error && nlh->nlmsg_seq == begin))
 				return first_error;
 		}

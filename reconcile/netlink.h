@@ -69,12 +69,12 @@ int jn_nl_request(struct jn_nl *nl, struct nlmsghdr *nlh);
  * and the kernel's text in nl->error. The queue is empty afterwards. */
 int jn_nl_flush(struct jn_nl *nl, const void **failed);
 
-/* Send the dump or get request NLH, calling CB for every answer. Returns
+/* Send the dump or get request NLH, calling CB for every reply. Returns
  * 0, -EINTR when the kernel marked the dump interrupted (the caller drops
  * what it got and asks again), or another -errno. */
 int jn_nl_dump(struct jn_nl *nl, struct nlmsghdr *nlh, jn_nl_cb cb, void *data);
 /* Send LEN bytes at BUF (an nftables batch whose messages all carry
- * NLM_F_ACK) and read answers until the one for sequence LAST_SEQ.
+ * NLM_F_ACK) and read replies until the one for sequence LAST_SEQ.
  * Returns 0 or the first -errno; nl->error holds its message. */
 int jn_nl_send_batch(struct jn_nl *nl, const void *buf, size_t len,
 		     uint32_t last_seq, bool modifying);

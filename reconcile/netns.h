@@ -34,7 +34,7 @@ bool jn_netns_is_placeholder(const char *name);
  * killed between unmounting a namespace and removing its name. */
 bool jn_netns_is_own_leftover(const char *name);
 
-/* Remove the name; the namespace ends when no process holds it. */
+/* Remove the name. The namespace ends when no process keeps it open. */
 int jn_netns_delete(const char *name);
 
 /* The network namespace of every process, read from /proc once. */

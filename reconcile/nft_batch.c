@@ -381,6 +381,22 @@ static bool set_keeps_elements(const struct jn_objlist *desired, const char *set
 	return false;
 }
 
+/* DELSETELEM without elements: the kernel removes them all. */
+static void flush_set(struct batch *b, const struct jn_change *owner, const char *name)
+{
+	struct nftnl_set *set = nftnl_set_alloc();
+	struct nlmsghdr *nlh = message(b, NFT_MSG_DELSETELEM, 0);
+
+	if (!set)
+		abort();
+	nftnl_set_set_u32(set, NFTNL_SET_FAMILY, NFPROTO_INET);
+	nftnl_set_set_str(set, NFTNL_SET_TABLE, JN_TABLE_NAME);
+	nftnl_set_set_str(set, NFTNL_SET_NAME, name);
+	nftnl_set_elems_nlmsg_build_payload(nlh, set);
+	nftnl_set_free(set);
+	batch_commit(b, nlh, owner);
+}
+
 /* A set that keeps none of its elements is flushed with one message: the
  * kernel's removal of single interval elements costs far more. */
 static void flush_emptied_sets(struct batch *b, const struct jn_plan *plan,
@@ -399,19 +415,7 @@ static void flush_emptied_sets(struct batch *b, const struct jn_plan *plan,
 		if (!cause || set_keeps_elements(desired, jn_set_defs[s].name))
 			continue;
 		flushed[s] = true;
-		{
-			struct nftnl_set *set = nftnl_set_alloc();
-			struct nlmsghdr *nlh = message(b, NFT_MSG_DELSETELEM, 0);
-
-			if (!set)
-				abort();
-			nftnl_set_set_u32(set, NFTNL_SET_FAMILY, NFPROTO_INET);
-			nftnl_set_set_str(set, NFTNL_SET_TABLE, JN_TABLE_NAME);
-			nftnl_set_set_str(set, NFTNL_SET_NAME, jn_set_defs[s].name);
-			nftnl_set_elems_nlmsg_build_payload(nlh, set);
-			nftnl_set_free(set);
-			batch_commit(b, nlh, cause);
-		}
+		flush_set(b, cause, jn_set_defs[s].name);
 	}
 }
 

@@ -312,10 +312,10 @@ static int observe_sets(struct jn_nl *nl, struct observe_ctx *ctx)
 		ctx->sets[i] = NULL;
 		if (def) {
 			struct nftnl_set *wanted = jn_set_build(def);
-			char *wanted_signature = jn_set_signature(wanted);
+			char *expected_signature = jn_set_signature(wanted);
 
-			matches = strcmp(wanted_signature, signature) == 0;
-			free(wanted_signature);
+			matches = strcmp(expected_signature, signature) == 0;
+			free(expected_signature);
 			nftnl_set_free(wanted);
 			/* Elements of a set with another layout would decode
 			 * wrongly; the set is rebuilt with them anyway. */

@@ -172,7 +172,8 @@ struct nftnl_set *jn_set_build(const struct jn_set_def *def)
 	return set;
 }
 
-/* What makes a kernel set the one jailnet wants: types, lengths, flags. */
+/* The signature of a set: the types, lengths and flags that make a kernel
+ * set the one jailnet expects. */
 char *jn_set_signature(struct nftnl_set *set)
 {
 	uint32_t data_type = 0, data_len = 0;

@@ -28,7 +28,7 @@ int jn_rtnl_add_veth(struct jn_nl *nl, const char *host, const char *jail,
 	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "veth");
 	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
 	peer = mnl_attr_nest_start(nlh, VETH_INFO_PEER);
-	/* The peer is brought up afterwards: kernel 6.18 answers ENOTCONN
+	/* The peer is brought up afterwards: kernel 6.18 returns ENOTCONN
 	 * to IFF_UP on a peer made in another namespace. */
 	mnl_nlmsg_put_extra_header(nlh, sizeof(struct ifinfomsg));
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, jail);

@@ -1,4 +1,4 @@
-# apply makes what the seed file asks for; ip -j and nft -j read it back,
+# apply makes what testdata/foobar.yaml describes; ip -j and nft -j read it back,
 # and a second plan finds nothing to change.
 source "$(dirname "$0")/lib.sh"
 make_internet
